@@ -1,0 +1,13 @@
+"""The forum data model (stage 1: records): reading, validating, typing,
+pseudonymising and slicing forum tables."""
+from .model import Forum, PostArrays
+from .pseudonymize import pseudonymize, read_key
+from .report import ForumDataError, Problem, ValidationReport
+from .schema import CATEGORIES, TABLES
+from .validate import read_forum
+from .writers import write_forum
+
+__all__ = [
+    "Forum", "PostArrays", "ForumDataError", "Problem", "ValidationReport",
+    "CATEGORIES", "TABLES", "read_forum", "write_forum", "pseudonymize", "read_key",
+]

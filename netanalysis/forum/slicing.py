@@ -1,0 +1,81 @@
+"""Time slicing of a forum: the posts and messages of a period."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from .model import Forum
+
+__all__ = ["between", "windows"]
+
+
+def _utc(ts) -> pd.Timestamp | None:
+    if ts is None:
+        return None
+    ts = pd.Timestamp(ts)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def _in_period(times: pd.Series, start, end) -> np.ndarray:
+    keep = np.ones(len(times), dtype=bool)
+    if start is not None:
+        keep &= (times >= start).to_numpy()
+    if end is not None:
+        keep &= (times < end).to_numpy()
+    return keep
+
+
+def between(forum: Forum, start=None, end=None) -> Forum:
+    """See :meth:`Forum.between`."""
+    start, end = _utc(start), _utc(end)
+    if start is not None and end is not None and end <= start:
+        raise ValueError(f"end ({end}) must be after start ({start})")
+    posts = forum._posts[_in_period(forum._posts["created_at"], start, end)]
+    kept = pd.Index(posts["post_id"])
+    reply = posts["reply_to"]
+    outside = reply.notna().to_numpy().copy()
+    if outside.any():
+        outside[outside] = kept.get_indexer(reply[outside]) < 0
+    notes = []
+    if outside.any():
+        posts = posts.assign(reply_to=reply.mask(outside))
+        notes.append(
+            f"{int(outside.sum())} replies point to posts before the period; their reply_to was cleared"
+        )
+    threads = forum._threads[forum._threads["thread_id"].isin(posts["thread_id"]).to_numpy()]
+    messages = forum._messages[_in_period(forum._messages["created_at"], start, end)]
+    m = forum._members
+    keep = np.ones(len(m), dtype=bool)
+    if end is not None:
+        joined = m["joined_at"]
+        keep = (joined.isna() | (joined < end)).to_numpy()
+        # Whoever acted in the period stays, whatever the joining date says.
+        acted = pd.concat([posts["author_id"], messages["sender_id"], messages["recipient_id"]])
+        keep = keep | m["member_id"].isin(acted).to_numpy()
+    members = m[keep]
+    period = f"sliced to [{start if start is not None else '-inf'}, {end if end is not None else '+inf'})"
+    report = forum.report.with_notes(period, *notes)
+    return Forum(
+        posts.reset_index(drop=True), threads.reset_index(drop=True), forum._subforums,
+        members.reset_index(drop=True), messages.reset_index(drop=True), report, forum.provided,
+    )
+
+
+def windows(forum: Forum, freq: str = "MS", *, start=None, end=None) -> Iterator[tuple[pd.Timestamp, pd.Timestamp, Forum]]:
+    """See :meth:`Forum.windows`."""
+    first, last = forum.period
+    start = _utc(start) if start is not None else first
+    end = _utc(end) if end is not None else last
+    offset = pd.tseries.frequencies.to_offset(freq)
+    # Periods are anchored on the offset (month starts, week ends...), so
+    # the first one starts at or before the first post.
+    edge = offset.rollback(start.normalize()) if hasattr(offset, "rollback") else start
+    if edge > start:
+        edge = start
+    edges = [edge]
+    while edges[-1] <= end:
+        edges.append(edges[-1] + offset)
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        yield lo, hi, between(forum, lo, hi)
