@@ -158,3 +158,24 @@ def test_pseudonyms_injective_and_stable(ids):
     b = pseudonym_map(list(reversed(ids)), KEY)
     assert a.is_unique and len(a) == len(ids)
     assert a.loc[ids].tolist() == b.loc[ids].tolist()
+
+
+@pytest.mark.parametrize("by", ["posts", "threads", "members"])
+def test_subsample_removes_exact_share_and_clears_lost_replies(by):
+    from netanalysis.forum import subsample
+
+    f = read_forum(base_tables())
+    s = subsample(f, 0.34, by=by, seed=3)
+    units = {"posts": 7, "threads": 3, "members": 4}[by]
+    if by == "posts":
+        assert len(s.posts) == 7 - round(0.34 * units)
+    elif by == "threads":
+        assert len(s.threads) == 3 - round(0.34 * units)
+    else:
+        assert s.posts["author_id"].nunique() == 4 - round(0.34 * units)
+        assert len(s.members) == 4
+    # every remaining reply_to names a remaining post
+    assert s.posts["reply_to"].dropna().isin(s.posts["post_id"]).all()
+    assert subsample(f, 0.34, by=by, seed=3).posts.equals(s.posts)
+    with pytest.raises(ValueError, match="removed must be"):
+        subsample(f, 1.0)

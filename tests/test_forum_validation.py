@@ -274,3 +274,16 @@ def test_summary_table_one():
     assert s["members"] == 4 and s["posting_members"] == 4 and s["threads"] == 3
     assert s["posts"] == 7 and s["subforums"] == 2 and s["statuses"] == 3 and s["staff"] == 1
     assert s["messages"] == 2 and s["replies_with_reply_to"] == 3
+
+
+def test_post_arrays_are_integer_codes():
+    f = read_forum(base_tables())
+    pa = f.post_arrays
+    assert pa.time.dtype == np.int64 and pa.time[0] == pd.Timestamp("2012-01-01", tz="UTC").value
+    assert f.members["member_id"].to_numpy()[pa.author].tolist() == f.posts["author_id"].tolist()
+    assert f.threads["thread_id"].to_numpy()[pa.thread].tolist() == f.posts["thread_id"].tolist()
+    assert pa.reply_to.tolist() == [-1, 0, -1, -1, 3, -1, 5]
+    assert not pa.author.flags.writeable
+    assert f.thread_subforum.tolist() == [0, 1, 1]
+    sender, recipient, time = f.message_arrays
+    assert sender.tolist() == [0, 3] and recipient.tolist() == [1, 0] and time.dtype == np.int64

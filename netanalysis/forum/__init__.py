@@ -4,10 +4,11 @@ from .model import Forum, PostArrays
 from .pseudonymize import pseudonymize, read_key
 from .report import ForumDataError, Problem, ValidationReport
 from .schema import CATEGORIES, TABLES
+from .slicing import subsample
 from .validate import read_forum
 from .writers import write_forum
 
 __all__ = [
     "Forum", "PostArrays", "ForumDataError", "Problem", "ValidationReport",
-    "CATEGORIES", "TABLES", "read_forum", "write_forum", "pseudonymize", "read_key",
+    "CATEGORIES", "TABLES", "read_forum", "write_forum", "pseudonymize", "read_key", "subsample",
 ]

@@ -123,7 +123,7 @@ class Forum:
             author=_readonly(_codes(self.member_index, p["author_id"])),
             thread=_readonly(_codes(pd.Index(self._threads["thread_id"]), p["thread_id"])),
             reply_to=_readonly(reply_codes),
-            time=_readonly(p["created_at"].to_numpy().view(np.int64)),
+            time=_readonly(p["created_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)),
         )
 
     @cached_property
@@ -144,7 +144,7 @@ class Forum:
         return (
             _readonly(_codes(self.member_index, m["sender_id"])),
             _readonly(_codes(self.member_index, m["recipient_id"])),
-            _readonly(m["created_at"].to_numpy().view(np.int64)),
+            _readonly(m["created_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)),
         )
 
     # -- figures -------------------------------------------------------------

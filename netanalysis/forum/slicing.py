@@ -8,7 +8,7 @@ import pandas as pd
 
 from .model import Forum
 
-__all__ = ["between", "windows"]
+__all__ = ["between", "windows", "subsample"]
 
 
 def _utc(ts) -> pd.Timestamp | None:
@@ -79,3 +79,62 @@ def windows(forum: Forum, freq: str = "MS", *, start=None, end=None) -> Iterator
         edges.append(edges[-1] + offset)
     for lo, hi in zip(edges[:-1], edges[1:]):
         yield lo, hi, between(forum, lo, hi)
+
+
+def _restrict_posts(forum: Forum, keep: np.ndarray, note: str) -> Forum:
+    """The forum with only the posts where ``keep`` is true; replies to a
+    removed post lose their ``reply_to``; threads without posts are removed."""
+    posts = forum._posts[keep]
+    reply = posts["reply_to"]
+    lost = reply.notna().to_numpy().copy()
+    if lost.any():
+        lost[lost] = ~reply[lost].isin(posts["post_id"]).to_numpy()
+    notes = [note]
+    if lost.any():
+        posts = posts.assign(reply_to=reply.mask(lost))
+        notes.append(f"{int(lost.sum())} replies lost their target; their reply_to was cleared")
+    threads = forum._threads[forum._threads["thread_id"].isin(posts["thread_id"]).to_numpy()]
+    return Forum(
+        posts.reset_index(drop=True), threads.reset_index(drop=True), forum._subforums,
+        forum._members, forum._messages, forum.report.with_notes(*notes), forum.provided,
+    )
+
+
+def subsample(forum: Forum, removed: float, *, by: str = "posts", seed=None) -> Forum:
+    """The forum with a random share ``removed`` of its posts taken away, as
+    partial data would be (a crawl that missed posts, a seized database with
+    missing tables).
+
+    ``by="posts"`` removes posts independently; ``"threads"`` removes whole
+    threads with all their posts; ``"members"`` removes members' posts
+    (the members stay registered, as lurkers). Exactly
+    ``round(removed * count)`` posts, threads or members are removed. Replies
+    whose target was removed lose their ``reply_to``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netanalysis.forum import read_forum
+    >>> f = read_forum({"posts": pd.DataFrame({"post_id": range(10), "thread_id": [1, 2] * 5,
+    ...     "author_id": range(10), "created_at": range(10)})})
+    >>> len(subsample(f, 0.3, seed=1).posts), len(subsample(f, 0.5, by="threads", seed=1).threads)
+    (7, 1)
+    """
+    if not 0 <= removed < 1:
+        raise ValueError(f"removed must be a share in [0, 1), not {removed!r}")
+    rng = np.random.default_rng(seed)
+    pa = forum.post_arrays
+    if by == "posts":
+        units, code = len(forum._posts), np.arange(len(forum._posts))
+    elif by == "threads":
+        units, code = len(forum._threads), pa.thread
+    elif by == "members":
+        units, code = len(forum._members), pa.author
+    else:
+        raise ValueError(f"by must be 'posts', 'threads' or 'members', not {by!r}")
+    gone = np.zeros(units, dtype=bool)
+    gone[rng.choice(units, size=int(round(removed * units)), replace=False)] = True
+    keep = ~gone[code]
+    if not keep.any():
+        raise ValueError("the subsample removed every post")
+    return _restrict_posts(forum, keep, f"subsample: {removed:.0%} of {by} removed at random (seed {seed})")

@@ -314,7 +314,7 @@ class _Checker:
             tgt = np.where(target < 0, 0, target)
             thread, _ = pd.factorize(posts["thread_id"])
             other_thread = has & ~unknown & (thread[tgt] != thread)
-            time = posts["created_at"].to_numpy()
+            time = posts["created_at"].to_numpy(dtype="datetime64[ns]")
             later = has & ~unknown & ~self_reply & (time[tgt] > time)
             before = len(posts)
             # Problems are found on one state of the table, then dropped together.
@@ -352,7 +352,7 @@ class _Checker:
             self.t["threads"] = pd.DataFrame({
                 "thread_id": starters["thread_id"].to_numpy(),
                 "author_id": starters["author_id"].to_numpy(),
-                "created_at": starters["created_at"].to_numpy(),
+                "created_at": starters["created_at"].array,
             }).astype({"created_at": TIME})
             self.derived.append("threads: derived from posts (starter = first post's author, created_at = first post's time)")
         if "subforums" not in self.t:
@@ -486,7 +486,7 @@ def read_forum(source, *, on_error: Literal["raise", "drop"] = "raise") -> Forum
             # Time order first: later checks and the Forum rely on it.
             posts = chk.t["posts"]
             if not posts["created_at"].is_monotonic_increasing:
-                order = np.argsort(posts["created_at"].to_numpy(), kind="stable")
+                order = np.argsort(posts["created_at"].to_numpy(dtype="datetime64[ns]"), kind="stable")
                 chk.t["posts"] = posts.iloc[order]
             chk.check_replies()
         if on_error == "drop" and len(chk.t["posts"]) == 0:
