@@ -111,6 +111,38 @@ class InteractionGraph:
         object.__setattr__(self, "directed", bool(self.directed))
         object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
 
+    @classmethod
+    def _from_canonical(cls, adjacency: sp.csr_array, node_ids: pd.Index, *, directed: bool, kind: str,
+                        weight: str, meta: Mapping[str, Any]) -> "InteractionGraph":
+        """Wrap a matrix that the caller built canonical, without copying it.
+
+        For the builders of this package, whose matrices are float64 CSR
+        with sorted indices, summed duplicates, no stored zeros, finite
+        non-negative weights and, when undirected, symmetric by
+        construction: the checks and the copy of the public constructor
+        would double the peak memory of a large graph. The matrix is taken
+        over (made read-only); the caller must not keep it.
+        """
+        ids = pd.Index(node_ids)
+        n = len(ids)
+        if adjacency.shape != (n, n) or adjacency.dtype != np.float64:
+            raise AssertionError("a canonical adjacency is float64 and (n, n)")
+        csr = sp.csr_array(adjacency, copy=False)
+        if csr.nnz < np.iinfo(np.int32).max and csr.indices.dtype != np.int32:
+            csr.indices = csr.indices.astype(np.int32)
+            csr.indptr = csr.indptr.astype(np.int32)
+        csr.sort_indices()  # a check only, when the caller sorted them
+        for arr in (csr.data, csr.indices, csr.indptr):
+            arr.flags.writeable = False
+        graph = object.__new__(cls)
+        object.__setattr__(graph, "adjacency", csr)
+        object.__setattr__(graph, "node_ids", ids)
+        object.__setattr__(graph, "directed", bool(directed))
+        object.__setattr__(graph, "kind", kind)
+        object.__setattr__(graph, "weight", weight)
+        object.__setattr__(graph, "meta", MappingProxyType(dict(meta)))
+        return graph
+
     # -- sizes -------------------------------------------------------------
     @property
     def n_nodes(self) -> int:
