@@ -8,6 +8,7 @@ from typing import Iterator, NamedTuple
 import numpy as np
 import pandas as pd
 
+from ._codes import positions
 from .report import ValidationReport
 from .schema import TABLES
 
@@ -34,9 +35,9 @@ def _readonly(arr: np.ndarray) -> np.ndarray:
     return arr
 
 
-def _codes(index: pd.Index, values) -> np.ndarray:
-    """Positions of ``values`` in ``index`` (-1 for missing), as int64."""
-    return index.get_indexer(pd.Index(values)).astype(np.int64, copy=False)
+def _codes(keys, values) -> np.ndarray:
+    """Positions of ``values`` in ``keys`` (-1 for missing), as int64."""
+    return positions(keys, values)
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -12,6 +12,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ._codes import has_duplicates, positions
 from .model import Forum, PostArrays
 from .readers import load_tables
 from .report import ForumDataError, Problem, ValidationReport
@@ -138,18 +139,6 @@ def _categories(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(out, index=s.index), present & ~ok
 
 
-def _first_positions(keys: pd.Series, values: pd.Series) -> np.ndarray:
-    """Position in ``keys`` of each value's first occurrence, -1 if absent
-    (duplicate keys are reported elsewhere; here the first one counts)."""
-    index = pd.Index(keys)
-    if index.is_unique:
-        return index.get_indexer(values)
-    first = ~keys.duplicated().to_numpy()
-    positions = np.flatnonzero(first)
-    found = pd.Index(keys[first]).get_indexer(values)
-    return np.where(found < 0, -1, positions[np.maximum(found, 0)])
-
-
 def _empty_column(table: str, column: str, n: int, id_dtype: dict[str, str]) -> pd.Series:
     if (table, column) in ID_KIND:
         kind = ID_KIND[(table, column)]
@@ -263,7 +252,9 @@ class _Checker:
                     self.flag(name, col, "unparseable timestamp (need ISO 8601 text or Unix seconds)", bad)
                     if col in REQUIRED[name]:
                         # Unparseable values were reported above; these are the absent ones.
-                        absent = s.loc[self.t[name].index].isna().to_numpy()
+                        current = self.t[name].index
+                        absent = s.isna() if len(current) == len(s) else s.loc[current].isna()
+                        absent = absent.to_numpy()
                         self.flag(name, col, "missing value", absent)
                 elif (name, col) in INT_COLUMNS:
                     typed, bad = _integers(s)
@@ -285,14 +276,18 @@ class _Checker:
         for name in TABLES:
             if name in self.t:
                 key = KEY[name]
-                self.flag(name, key, f"duplicate {key}", self.t[name][key].duplicated().to_numpy())
+                self.flag(name, key, f"duplicate {key}", has_duplicates(self.t[name][key]))
 
     def check_reference(self, table: str, column: str, target: str, problem: str) -> None:
         if table not in self.t or target not in self.t or column not in self.t[table]:
             return
         values = self.t[table][column]
         present = values.notna().to_numpy()
-        missing = present & ~values.isin(self.t[target][KEY[target]]).to_numpy()
+        missing = np.zeros(len(values), dtype=bool)
+        if present.all():
+            missing = positions(self.t[target][KEY[target]], values) < 0
+        elif present.any():
+            missing[present] = positions(self.t[target][KEY[target]], values[present]) < 0
         self.flag(table, column, problem, missing)
 
     def check_replies(self) -> None:
@@ -308,7 +303,7 @@ class _Checker:
             if not has.any():
                 return
             target = np.full(len(posts), -1, dtype=np.int64)
-            target[has] = _first_positions(posts["post_id"], reply[has])
+            target[has] = positions(posts["post_id"], reply[has])
             unknown = has & (target < 0)
             self_reply = has & (target == np.arange(len(posts)))
             tgt = np.where(target < 0, 0, target)
