@@ -1,0 +1,540 @@
+"""Forum roles: what each member does in the forum, with the evidence.
+
+:func:`forum_roles` gives every member one of the roles of the study behind
+this project (van der Bruggen & Blokland; Fonhof, van der Bruggen & Takes
+2019):
+
+``admin``
+    the management team: builds and runs the forum, posts announcements and
+    rules, present from the opening and everywhere.
+``moderator``
+    keeps order: answers in many threads of other members, across many
+    subforums, for a long time, and looks after announcements, rules and
+    introductions.
+``technical``
+    keeps the forum alive technically: answers the questions of many
+    (often new) members in technical subforums and writes tutorials there,
+    over a long tenure.
+``distributor``
+    shares material: opens content threads that draw many members.
+``requester``
+    asks for material: a large part of their posts in request subforums.
+``newcomer``
+    joined late in the record, few posts, first posts in introductions.
+``regular``
+    an ordinary posting member.
+``lurker``
+    reads only: no public post, or a single one long before the end of the
+    record.
+
+Design
+------
+The detector rests on what these roles *do*, as the domain notes describe
+them, not on one column. Everything is measured **within the forum**:
+
+* Counts become *percentiles among the posting members* (the share of
+  posting members strictly below), and subforum figures become *lifts*
+  against the forum's own median. A feature therefore means the same thing
+  in a forum of 1,000 or 100,000 members, and no threshold is tied to the
+  size or the habits of one forum.
+* A key role's **behaviour score** is the mean of the percentiles of the
+  behaviours that define it (for a technical member: distinct members
+  answered in technical subforums, distinct new members among them,
+  tutorials started there, months active, share of posts there). A mean of
+  percentiles is high only when *all* the defining behaviours are unusual,
+  which is what sets staff apart from merely busy members.
+* **Metadata** (``rank_level``, ``is_staff``) is evidence, never a verdict:
+  it moves the score by at most :data:`METADATA_WEIGHT`. A member marked
+  staff who never acts like staff stays below the bar (and the evidence
+  says so); a technical member with an ordinary rank passes on behaviour.
+  When a column is missing the score rests on behaviour alone and the
+  confidence is lowered (:data:`MISSING_METADATA_FACTOR`).
+* A member takes a key role when its score reaches :data:`KEY_THRESHOLD`
+  (on average above that share of posting members on every defining
+  behaviour). Behaviours that few members show at all (opening
+  announcements, answering in technical subforums) are ranked among the
+  members who show them, so that doing it once is not "top 1%".
+* The management founds the forum and stays: a member present from the
+  opening to the end who holds the highest status or the staff flag is read
+  as management even when quiet (three independent facts agreeing).
+* Subforum kinds come from ``category``; when it is missing they are
+  inferred from behaviour (:func:`netanalysis.roles._features.subforum_kinds`)
+  and the evidence says "(kind inferred from behaviour)". The subforums of
+  the same forum whose category is known serve as reference profiles for
+  the others (a forum's own technical subforum describes its habits better
+  than any fixed rule).
+* Private messages, when the forum's records hold them, support every key
+  role: members write to the staff (access, rules, help), so the number of
+  distinct message partners is one of the defining behaviours.
+* Some fora give moderators the management's status or staff flag, so the
+  institutional reading of the management never outranks a member who acts
+  as a moderator more than as management.
+* A member with a single public post who did not arrive recently is a
+  ``lurker`` (a reader who spoke once), as the study counts them.
+* The ordinary roles are scored the same way (percentiles and lifts) and
+  the best description wins; ``regular`` wins when no other description
+  fits better than :data:`ORDINARY_BASELINE`.
+
+``confidence`` combines the winning score, its margin over the runner-up
+and the metadata available. ``key_score`` is the best key-role score of every
+member (also of those not given a key role), so that members can be ranked
+as key actors.
+
+References
+----------
+Fonhof, A., van der Bruggen, M., Takes, F. W. (2019). Characterizing key
+players in child exploitation networks on the Dark Net. Complex Networks
+VII, SCI 813, 412-423.
+van der Bruggen, M., Blokland, A. (2021). Profiling Darkweb child sexual
+exploitation material forum members using longitudinal posting history
+data. Social Science Computer Review.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..forum import Forum
+from ._features import KINDS, NEW_DAYS, below_share, member_features, post_context, subforum_kinds
+
+__all__ = ["forum_roles", "ROLES", "KEY_ROLES"]
+
+ROLES = ("admin", "moderator", "technical", "distributor", "requester", "regular", "newcomer", "lurker")
+KEY_ROLES = ("admin", "moderator", "technical")
+
+#: Largest share of a key-role score that metadata can carry.
+METADATA_WEIGHT = 0.25
+#: Confidence factor per missing metadata column (rank, staff flag).
+MISSING_METADATA_FACTOR = 0.85
+#: A key role needs a mean percentile of at least this on its behaviours.
+KEY_THRESHOLD = 0.85
+#: Score an ordinary description must beat to replace ``regular``.
+ORDINARY_BASELINE = 0.5
+
+
+def _ordinal(p: np.ndarray) -> np.ndarray:
+    """Percentile shares as "97th"-style labels."""
+    k = np.clip(np.floor(np.asarray(p) * 100), 0, 99).astype(int)
+    suffix = np.where((k % 100 >= 11) & (k % 100 <= 13), "th",
+                      np.select([k % 10 == 1, k % 10 == 2, k % 10 == 3], ["st", "nd", "rd"], "th"))
+    return np.char.add(k.astype(str), suffix)
+
+
+class _Scorer:
+    """Percentiles among posting members, cached by feature name."""
+
+    def __init__(self, feats: pd.DataFrame):
+        self.f = feats
+        self.posting = feats["posts"].to_numpy() > 0
+        self._pct: dict[str, np.ndarray] = {}
+
+    def value(self, name: str) -> np.ndarray:
+        return self.f[name].to_numpy(dtype=np.float64)
+
+    def pct(self, name: str, values: np.ndarray | None = None) -> np.ndarray:
+        """Share of posting members strictly below."""
+        if values is not None:
+            return below_share(values, self.posting)
+        if name not in self._pct:
+            self._pct[name] = below_share(self.value(name), self.posting)
+        return self._pct[name]
+
+    def pct_doing(self, name: str, values: np.ndarray | None = None) -> np.ndarray:
+        """For a behaviour few members show at all (answering in technical
+        subforums, opening announcements): the share of the members who show
+        it that show it less, and 0 for those who never do. Among all posting
+        members, anyone who did it once would be at the top."""
+        key = "doing:" + name
+        if values is None and key in self._pct:
+            return self._pct[key]
+        v = self.value(name) if values is None else np.asarray(values, dtype=np.float64)
+        doing = self.posting & (v > 0)
+        out = np.where(v > 0, (below_share(v, doing) * doing.sum() + 1) / max(doing.sum(), 1), 0.0)
+        out = np.minimum(out, 1.0)
+        if values is None:
+            self._pct[key] = out
+        return out
+
+
+def _kind_label(kinds, kind: str) -> str:
+    """The words for "<kind> subforums", saying when the kind was inferred."""
+    k = KINDS.index(kind)
+    where = kinds.kind == k
+    if not where.any():
+        return f"{kind} subforums (none found)"
+    if kinds.inferred[where].all():
+        return f"{kind} subforums (kind inferred from behaviour)"
+    if kinds.inferred[where].any():
+        return f"{kind} subforums (some inferred from behaviour)"
+    return f"{kind} subforums"
+
+
+def _metadata(s: _Scorer) -> dict[str, np.ndarray]:
+    """Metadata scores in [0, 1] (NaN when unknown) for each key role.
+
+    The status counts as the share of ranked *posting* members below the
+    member (lurkers hold the lowest ranks and would make every poster look
+    senior). The staff flag is read as positive evidence only: some fora
+    mark only the management, others every moderator, so ``False`` says
+    little while ``True`` supports any staff role.
+    """
+    rank = s.value("rank_level")
+    ranked = s.posting & np.isfinite(rank)
+    share = np.where(np.isfinite(rank), below_share(np.nan_to_num(rank, nan=-np.inf), ranked), np.nan)
+    top = np.full(len(rank), np.nan)
+    ladder = np.full(len(rank), np.nan)
+    if ranked.any():
+        hi, lo = np.nanmax(rank[ranked]), np.nanmin(rank[ranked])
+        top = np.where(np.isfinite(rank), (rank >= hi).astype(float), np.nan)
+        # Position on the status ladder (0 = lowest held by a poster, 1 = highest):
+        # percentiles saturate at the top, where the staff statuses are.
+        ladder = np.clip((rank - lo) / (hi - lo), 0, 1) if hi > lo else np.where(np.isfinite(rank), 0.5, np.nan)
+    staff = s.value("is_staff")
+    flagged = np.where(staff == 1, 1.0, np.nan)
+    with np.errstate(all="ignore"):
+        admin = np.fmax(top, flagged)
+        others = np.fmax(ladder, flagged)
+    return {"admin": admin, "moderator": others, "technical": others, "rank_share": share, "top_rank": top,
+            "ladder": ladder}
+
+
+def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
+    """Behaviour score and evidence items of each key role.
+
+    Evidence items are ``(template, values, percentiles, among)``: the
+    template takes the value; ``among`` names the reference population of
+    the percentile ("" = posting members).
+    """
+    pct, doing = s.pct, s.pct_doing
+    few = " among members who do so"
+    founding = 1.0 - pct("entry_position")                 # share who entered after
+    tech_share = s.value("posts_technical") / np.maximum(s.value("posts"), 1)
+    manage = s.value("started_announcements") + s.value("started_rules")
+    answer_share = s.value("replies") / np.maximum(s.value("posts"), 1)
+    staff_share = s.value("staff_area_answers") / np.maximum(s.value("replies"), 1)
+    out = {}
+    out["admin"] = (
+        np.mean([founding, doing("m", manage), doing("announce_repliers"), pct("subforums"),
+                 pct("months_active")], axis=0),
+        [("started {:.0f} threads in announcements and rules", manage, doing("m", manage), few),
+         ("whose threads there drew {:.0f} distinct members", s.value("announce_repliers"),
+          doing("announce_repliers"), few),
+         ("posted in {:.0f} subforums", s.value("subforums"), pct("subforums"), ""),
+         ("active {:.0f} months", s.value("months_active"), pct("months_active"), ""),
+         ("entered at {:.0%} of the forum's life", s.value("entry_position"), founding, "")],
+    )
+    # The management founds the forum and stays: a founder present to the end
+    # who holds the highest status (or is marked staff) is read as management
+    # even when they rarely post.
+    # Members write to the staff privately (access, rules, help): many
+    # private partners support every key role when the forum's messages are
+    # in the records.
+    messaging = s.value("message_partners").sum() > 0
+    msg_item = [("exchanged private messages with {:.0f} members", s.value("message_partners"),
+                 pct("message_partners"), "")] if messaging else []
+    msg_pct = [pct("message_partners")] if messaging else []
+    meta = _metadata(s)
+    coverage = s.value("tenure_days") / max(1e-9, (s.value("tenure_days")[s.posting].max() if s.posting.any() else 1))
+    institutional = np.where(np.nan_to_num(meta["admin"]) == 1,
+                             np.mean([founding, np.clip(coverage, 0, 1), pct("months_active")], axis=0), 0.0)
+    behaviour = out["admin"][0]
+    out["admin"] = (np.maximum(behaviour, 0.95 * institutional),
+                    out["admin"][1] + [("present {:.0%} of the forum's recorded life", coverage, coverage, "")])
+    out["moderator"] = (
+        np.mean([pct("threads_answered"), pct("answered_members"), doing("staff_area_answers"),
+                 doing("sas", staff_share), doing("answered_new"), pct("subforums"), pct("months_active"),
+                 pct("answer_share", answer_share)] + msg_pct, axis=0),
+        [("answered in {:.0f} threads of other members", s.value("threads_answered"), pct("threads_answered"), ""),
+         ("answered {:.0f} distinct members", s.value("answered_members"), pct("answered_members"), ""),
+         ("{:.0f} answers in announcement, rules and introduction threads", s.value("staff_area_answers"),
+          doing("staff_area_answers"), few),
+         ("{:.0%} of their answers there", staff_share, doing("sas", staff_share), few),
+         ("answered {:.0f} members in their first month", s.value("answered_new"), doing("answered_new"), few),
+         ("posted in {:.0f} subforums", s.value("subforums"), pct("subforums"), ""),
+         ("active {:.0f} months", s.value("months_active"), pct("months_active"), "")] + msg_item,
+    )
+    # Some fora give the moderators the management's status or staff flag:
+    # that reading then says "staff", not "management". A member who acts
+    # as a moderator more than as management (announcements and rules of
+    # their own) stays a moderator: the institutional reading is capped just
+    # below their moderator score.
+    mod_score = out["moderator"][0]
+    capped = np.where((mod_score >= KEY_THRESHOLD) & (mod_score > behaviour),
+                      np.minimum(0.95 * institutional, mod_score - 0.01), 0.95 * institutional)
+    out["admin"] = (np.maximum(behaviour, capped), out["admin"][1])
+    tech_where = _kind_label(kinds, "technical")
+    out["technical"] = (
+        np.mean([doing("tech_askers_answered"), doing("tech_new_askers_answered"), doing("started_technical"),
+                 doing("ts", tech_share), pct("months_active")] + msg_pct, axis=0),
+        [("answered {:.0f} distinct members in " + tech_where, s.value("tech_askers_answered"),
+          doing("tech_askers_answered"), few),
+         ("of whom {:.0f} were new members", s.value("tech_new_askers_answered"),
+          doing("tech_new_askers_answered"), few),
+         ("started {:.0f} threads (tutorials) in " + tech_where, s.value("started_technical"),
+          doing("started_technical"), few),
+         ("{:.0%} of their posts in " + tech_where, tech_share, doing("ts", tech_share), few),
+         ("active {:.0f} months", s.value("months_active"), pct("months_active"), "")] + msg_item,
+    )
+    return out
+
+
+def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
+    """Scores in [0, 1] and evidence items of the ordinary posting roles."""
+    posts = np.maximum(s.value("posts"), 1)
+    pct = s.pct
+    post_total = max(1.0, float(s.value("posts").sum()))
+
+    def lift(col):
+        share = s.value(col) / posts
+        forum = s.value(col).sum() / post_total
+        return share, (share / forum if forum > 0 else np.zeros_like(share))
+
+    def sat(x, half):  # 0 at 1 (as usual in this forum), 0.5 at ``half``, towards 1
+        x = np.maximum(np.asarray(x) - 1.0, 0.0)
+        return x / (x + (half - 1.0))
+
+    out = {}
+    # Sharing: content threads opened that drew other members.
+    drawn = s.value("content_repliers")
+    started = s.value("started_content")
+    out["distributor"] = (
+        np.where(started > 0, (pct("content_repliers") + pct("started_content")) / 2, 0.0),
+        [("started {:.0f} content threads", started, pct("started_content"), ""),
+         ("which drew {:.0f} distinct members", drawn, pct("content_repliers"), "")],
+    )
+    req_share, req_lift = lift("posts_requests")
+    st_req = s.value("started_requests")
+    out["requester"] = (
+        np.maximum(sat(req_lift, 3.0), np.where(st_req > 0, 0.5 + 0.5 * pct("started_requests") * (req_lift > 1), 0.0)),
+        [("{:.0%} of their posts in " + _kind_label(kinds, "requests"), req_share, pct("rs", req_share), ""),
+         ("started {:.0f} request threads", st_req, pct("started_requests"), "")],
+    )
+    late = pct("entry_position")                           # share who entered before
+    few = 1.0 - pct("posts")
+    intro_share, intro_lift = lift("posts_introductions")
+    first_intro = (s.value("first_kind") == KINDS.index("introductions")).astype(float)
+    newcomer = (2 * late + few + np.maximum(sat(intro_lift, 2.0), first_intro)) / 4
+    out["newcomer"] = (
+        newcomer,
+        [("entered at {:.0%} of the forum's life", s.value("entry_position"), late, ""),
+         ("only {:.0f} posts", s.value("posts"), few, ""),
+         ("{:.0%} of their posts in " + _kind_label(kinds, "introductions"), intro_share, pct("is", intro_share), "")],
+    )
+    # A single public post (an introduction, one request) and nothing after:
+    # a reader who spoke once. Only a recent arrival, whose career has not
+    # had time to unfold, reads better as a newcomer (the newcomer score
+    # weighs the lateness of entry twice).
+    single = s.value("posts") == 1
+    out["lurker"] = (
+        np.where(single, 0.5 + 0.5 * (1.0 - late), 0.0),
+        [("a single public post", s.value("posts"), np.where(single, 1.0, 0.0), ""),
+         ("entered at {:.0%} of the forum's life", s.value("entry_position"), 1.0 - late, "")],
+    )
+    out["regular"] = (
+        np.full(len(posts), ORDINARY_BASELINE),
+        [("{:.0f} posts", s.value("posts"), pct("posts"), ""),
+         ("active {:.0f} months", s.value("months_active"), pct("months_active"), ""),
+         ("{:.0%} of their posts in " + _kind_label(kinds, "content"), s.value("posts_content") / posts,
+          pct("cs", s.value("posts_content") / posts), "")],
+    )
+    return out
+
+
+def _evidence(items: list, rows: np.ndarray, top: int = 3) -> np.ndarray:
+    """The ``top`` items with the highest percentile, in words, for ``rows``.
+
+    An item reads e.g. "answered 14 distinct members in technical subforums
+    (99th percentile among members who do so)"; a percentile is the share
+    of the reference members strictly below.
+    """
+    if len(rows) == 0:
+        return np.array([], dtype=object)
+    pcts = np.vstack([np.asarray(item[2], dtype=float)[rows] for item in items])    # items x rows
+    order = np.argsort(-pcts, axis=0, kind="stable")[:top]
+    texts = []
+    for template, values, p, among in items:
+        v = np.asarray(values, dtype=float)[rows]
+        words = np.array([template.format(x) for x in v], dtype=object)
+        label = _ordinal(np.asarray(p, dtype=float)[rows]).astype(object)
+        texts.append(words + " (" + label + " percentile" + among + ")")
+    texts = np.vstack(texts)
+    cols = np.arange(len(rows))
+    out = texts[order[0], cols]
+    for i in range(1, min(top, len(items))):
+        out = out + "; " + texts[order[i], cols]
+    return out
+
+
+def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
+    """The role of every member, with a confidence and the evidence.
+
+    Parameters
+    ----------
+    forum : Forum
+        From :func:`netanalysis.read_forum`.
+    graph : InteractionGraph, optional
+        A reply graph (:func:`netanalysis.reply_graph`) whose edges say whom
+        each member answered; its total per member replaces the default
+        answer relation (explicit ``reply_to``, else the previous post of the
+        thread) in the "answered" counts. Node ids must be member ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by member id (every row of ``forum.members``), columns:
+
+        * ``role``: one of :data:`ROLES`;
+        * ``confidence``: in [0, 1];
+        * ``evidence``: the features that decided it, with their values and
+          percentiles among posting members;
+        * ``key_score``: the best admin, moderator or technical score, for
+          ranking members as key actors (key roles first);
+        * ``score_<role>``: each key role's score.
+
+    See the module docstring for the method.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netanalysis.forum import read_forum
+    >>> posts = pd.DataFrame({
+    ...     "post_id": range(1, 7), "thread_id": [1, 1, 1, 2, 2, 2],
+    ...     "author_id": ["ann", "bob", "ann", "bob", "ann", "cy"],
+    ...     "created_at": pd.date_range("2013-01-01", periods=6, freq="30D")})
+    >>> members = pd.DataFrame({"member_id": ["ann", "bob", "cy", "dee"]})
+    >>> roles = forum_roles(read_forum({"posts": posts, "members": members}))
+    >>> roles.loc["dee", "role"]
+    'lurker'
+    >>> sorted(roles.columns[:3])
+    ['confidence', 'evidence', 'role']
+    """
+    ctx = post_context(forum)
+    if graph is not None:
+        ctx = _with_graph(forum, ctx, graph)
+    kinds = subforum_kinds(forum, ctx)
+    feats = member_features(forum, kinds, ctx)
+    s = _Scorer(feats)
+    n = len(feats)
+    posting = s.posting
+
+    meta = _metadata(s)
+    has_rank = np.isfinite(s.value("rank_level"))
+    has_staff = np.isfinite(s.value("is_staff"))
+    missing = (~has_rank).astype(int) + (~has_staff).astype(int)
+
+    key = _key_behaviour(s, kinds)
+    key_scores = {}
+    for role, (behaviour, _) in key.items():
+        m = meta[role]
+        known = np.isfinite(m)
+        if role == "admin":     # already inside the institutional reading
+            known = known & False
+        # Metadata can lift a score, never sink it: an ordinary rank on a member
+        # who behaves as staff lowers the confidence, not the role.
+        blend = (1 - METADATA_WEIGHT) * behaviour + METADATA_WEIGHT * np.nan_to_num(m)
+        score = np.where(known, np.maximum(behaviour, blend), behaviour)
+        key_scores[role] = np.where(posting, score, 0.0)
+    key_matrix = np.vstack([key_scores[r] for r in KEY_ROLES])            # 3 x n
+    passes = (key_matrix >= KEY_THRESHOLD) & posting
+    gated = np.where(passes, key_matrix, -np.inf)
+    best_key = np.argmax(gated, axis=0)
+    is_key = passes.any(axis=0)
+
+    ordinary = _ordinary_scores(s, kinds)
+    ord_names = list(ordinary)
+    ord_matrix = np.vstack([ordinary[r][0] for r in ord_names])
+    best_ord = np.argmax(ord_matrix, axis=0)
+
+    role = np.full(n, "lurker", dtype=object)
+    confidence = np.zeros(n)
+    evidence = np.full(n, "no public post", dtype=object)
+
+    # Lurkers: no public post. Messages make the reading less certain.
+    msgs = s.value("messages")
+    confidence[~posting] = np.where(msgs[~posting] > 0, 0.6, 0.95)
+    with_msgs = ~posting & (msgs > 0)
+    if with_msgs.any():
+        evidence[with_msgs] = np.array([f"no public post; {m:.0f} private messages" for m in msgs[with_msgs]],
+                                       dtype=object)
+
+    sorted_key = np.sort(key_matrix, axis=0)
+    for i, r in enumerate(KEY_ROLES):
+        rows = np.flatnonzero(is_key & (best_key == i))
+        if not len(rows):
+            continue
+        role[rows] = r
+        runner = np.where(sorted_key[-1, rows] == key_matrix[i, rows], sorted_key[-2, rows], sorted_key[-1, rows])
+        # Between two key roles the ranking as a key actor holds anyway; a
+        # close call only trims the confidence a little.
+        margin = np.clip((key_matrix[i, rows] - runner) / 0.1, 0, 1)
+        contradicts = np.nan_to_num(meta[r][rows], nan=1.0) < 0.5
+        conf = (key_matrix[i, rows] * (0.95 + 0.05 * margin) * MISSING_METADATA_FACTOR ** missing[rows]
+                * np.where(contradicts, MISSING_METADATA_FACTOR, 1.0))
+        confidence[rows] = np.clip(conf, 0, 1)
+        evidence[rows] = _evidence(key[r][1], rows) + _metadata_words(s, rows, r)
+
+    sorted_ord = np.sort(ord_matrix, axis=0)
+    for i, r in enumerate(ord_names):
+        rows = np.flatnonzero(posting & ~is_key & (best_ord == i))
+        if not len(rows):
+            continue
+        role[rows] = r
+        top, second = sorted_ord[-1, rows], sorted_ord[-2, rows]
+        margin = np.clip((top - second) / 0.5, 0, 1)
+        confidence[rows] = np.clip(0.5 + 0.45 * margin, 0, 1) * np.where(s.value("posts")[rows] < 3, 0.8, 1.0)
+        evidence[rows] = _evidence(ordinary[r][1], rows, top=2) + _metadata_words(s, rows, r)
+
+    out = pd.DataFrame({
+        "role": pd.Categorical(role, categories=list(ROLES)),
+        "confidence": np.round(confidence, 4),
+        "evidence": pd.array(evidence, dtype="string"),
+        "key_score": np.round(key_matrix.max(axis=0), 6),
+    }, index=feats.index)
+    for r in KEY_ROLES:
+        out[f"score_{r}"] = np.round(key_scores[r], 6)
+    return out
+
+
+def _metadata_words(s: _Scorer, rows: np.ndarray, role: str) -> np.ndarray:
+    """A clause on the metadata, when it matters: it supports a key role, is
+    missing, or contradicts the behaviour (staff flag or top rank on a member
+    who does not act as staff)."""
+    meta = _metadata(s)
+    staff = s.value("is_staff")[rows]
+    top = meta["top_rank"][rows]
+    share = meta["rank_share"][rows]
+    out = np.full(len(rows), "", dtype=object)
+    if role in KEY_ROLES:
+        out = np.where(staff == 1, out + "; marked staff", out)
+        out = np.where(top == 1, out + "; holds the highest status", out)
+        out = np.where((top != 1) & (share >= 0.9), out + "; status above " + np.char.mod("%d%%", np.floor(
+            np.nan_to_num(share) * 100).astype(int)).astype(object) + " of ranked posting members", out)
+        if role == "admin":
+            quiet = s.value("posts")[rows] < np.median(s.value("posts")[s.posting])
+            out = np.where(quiet, out + "; rarely posts: read as a quiet member of the management", out)
+        out = np.where(np.isnan(share), out + "; rank unknown", out)
+        out = np.where((share < 0.5), out + "; ordinary rank (role read from behaviour)", out)
+    else:
+        out = np.where(staff == 1, out + "; marked staff but does not act as staff", out)
+        out = np.where((top == 1) & (staff != 1), out + "; holds the highest status but does not act as staff", out)
+    return out
+
+
+def _with_graph(forum: Forum, ctx, graph):
+    """``ctx`` with the answer relation taken from ``graph``: each post that
+    answers somebody keeps its answered author only if that edge exists."""
+    from dataclasses import replace
+
+    rows = forum.member_index.get_indexer(graph.node_ids)
+    if (rows < 0).any():
+        raise KeyError("graph nodes that are not members of the forum: "
+                       f"{list(graph.node_ids[rows < 0][:5])}")
+    coo = graph.adjacency.tocoo()
+    n = len(forum.member_index)
+    src, dst = rows[coo.row], rows[coo.col]
+    edges = np.sort(src.astype(np.int64) * n + dst)
+    a = ctx.answered_author
+    key = ctx.author.astype(np.int64) * n + np.maximum(a, 0)
+    pos = np.searchsorted(edges, key)
+    found = (a >= 0) & (pos < len(edges)) & (edges[np.minimum(pos, len(edges) - 1)] == key)
+    return replace(ctx, answered_author=np.where(found, a, -1))

@@ -1,0 +1,319 @@
+"""Tests of netanalysis.roles.forum_roles on hand-made forums where each role's
+behaviour is unmistakable, with and without metadata, and on the tiny preset."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from netanalysis.forum import read_forum
+from netanalysis.roles._features import below_share, member_features, subforum_kinds
+from netanalysis.roles.forum_roles import KEY_ROLES, ROLES, forum_roles
+
+START = pd.Timestamp("2012-01-01", tz="UTC")
+DAY = pd.Timedelta(days=1)
+
+SUBFORUMS = pd.DataFrame({
+    "subforum_id": [1, 2, 3, 4, 5, 6],
+    "category": ["announcements", "technical", "introductions", "content", "content", "requests"],
+})
+
+
+class _Builder:
+    """Threads and posts written by named members at given days."""
+
+    def __init__(self):
+        self.threads, self.posts = [], []
+
+    def thread(self, subforum, starter, day, replies=()):
+        """A thread opened by ``starter`` on ``day``; ``replies`` are
+        ``(author, day, quotes_opening)``."""
+        tid = len(self.threads) + 1
+        self.threads.append({"thread_id": tid, "subforum_id": subforum, "author_id": starter})
+        first = len(self.posts) + 1
+        self.posts.append({"post_id": first, "thread_id": tid, "author_id": starter,
+                           "created_at": START + day * DAY, "reply_to": None})
+        for author, rday, quote in replies:
+            self.posts.append({"post_id": len(self.posts) + 1, "thread_id": tid, "author_id": author,
+                               "created_at": START + rday * DAY + pd.Timedelta(minutes=len(self.posts)),
+                               "reply_to": first if quote else None})
+        return tid
+
+
+def _members(names, joined, rank, staff):
+    return pd.DataFrame({"member_id": names, "joined_at": [START + d * DAY for d in joined],
+                         "rank_level": pd.array(rank, dtype="Int64"), "is_staff": pd.array(staff, dtype="boolean")})
+
+
+def handmade_tables(seed: int = 0):
+    """A two-year forum with one admin, one moderator, one technical member,
+    distributors, requesters, regulars, newcomers and lurkers."""
+    rng = np.random.default_rng(seed)
+    b = _Builder()
+    regulars = [f"reg{i}" for i in range(30)]
+    requesters = [f"req{i}" for i in range(8)]
+    distributors = [f"dist{i}" for i in range(4)]
+    newcomers = [f"new{i}" for i in range(12)]
+    lurkers = [f"lurk{i}" for i in range(40)]
+    crowd = regulars + requesters + distributors
+    join = {"admin": 0, "mod": 20, "tech": 5, "fake": 600}
+    join.update({m: int(rng.integers(0, 400)) for m in regulars + requesters + distributors})
+    join.update({m: int(rng.integers(650, 700)) for m in newcomers})
+    join.update({m: int(rng.integers(0, 700)) for m in lurkers})
+
+    def pick(names, k, after):
+        pool = [m for m in names if join[m] <= after]
+        return list(rng.choice(pool, size=min(k, len(pool)), replace=False))
+
+    # The admin announces through the whole life of the forum; everybody reacts.
+    for day in range(1, 720, 30):
+        b.thread(1, "admin", day, [(m, day + 1, False) for m in pick(crowd, 6, day)] + [("mod", day + 2, False)])
+    # Content: distributors share, the crowd (and staff now and then) reacts.
+    for i in range(60):
+        day = int(rng.integers(0, 700))
+        starter = pick(distributors, 1, day) or ["admin"]
+        reacts = [(m, day + 1 + j % 5, False) for j, m in enumerate(pick(regulars + requesters, 8, day))]
+        if i % 6 == 0:
+            reacts.append(("mod", day + 2, False))
+        if i % 10 == 0:
+            reacts.append(("admin", day + 3, False))
+        b.thread(4 + i % 2, starter[0], day, reacts)
+    # Requests: requesters ask, a few others answer.
+    for i in range(40):
+        day = int(rng.integers(30, 700))
+        asker = pick(requesters, 1, day)
+        if asker:
+            b.thread(6, asker[0], day, [(m, day + 1, False) for m in pick(requesters + regulars[:5], 3, day)]
+                     + [(asker[0], day + 2, False)] + ([("admin", day + 3, False)] if i % 8 == 0 else []))
+    # Technical questions by new and ordinary members, answered by the technical member.
+    for i, asker in enumerate(newcomers + regulars[:20]):
+        day = max(join[asker] + 2, 40 + i * 15)
+        b.thread(2, asker, day, [("tech", day + 1, True), (asker, day + 2, False), ("tech", day + 3, True)])
+    # Tutorials by the technical member.
+    for day in range(10, 700, 70):
+        b.thread(2, "tech", day, [(m, day + 1, False) for m in pick(regulars, 3, day)] + [("admin", day + 4, False)])
+    # Introductions: every newcomer, welcomed by the moderator and the admin.
+    for m in newcomers + regulars[:10]:
+        day = join[m] + 1
+        b.thread(3, m, day, [("mod", day + 1, True), ("admin", day + 2, False)] + [(r, day + 3, False) for r in pick(regulars, 2, day)])
+    # The moderator answers across the forum.
+    for i in range(50):
+        day = int(rng.integers(30, 700))
+        starter = pick(regulars + requesters, 1, day)
+        b.thread(4 + i % 3, starter[0], day, [("mod", day + 1, True), (starter[0], day + 2, False)])
+    # A member marked staff with the highest status who joined late and only
+    # reacts to content now and then.
+    for i in range(3):
+        day = 620 + 20 * i
+        b.thread(4, "reg0", day, [("fake", day + 1, False)])
+
+    names = ["admin", "mod", "tech", "fake"] + distributors + requesters + regulars + newcomers + lurkers
+    roles_rank = {"admin": 5, "mod": 4, "tech": 4, "fake": 5}
+    rank = [roles_rank.get(m, 3 if m in distributors else 1 if m in newcomers + lurkers else 2) for m in names]
+    staff = [m in ("admin", "fake") for m in names]
+    members = _members(names, [join[m] for m in names], rank, staff)
+    return {"posts": pd.DataFrame(b.posts), "threads": pd.DataFrame(b.threads), "subforums": SUBFORUMS.copy(),
+            "members": members}
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return handmade_tables()
+
+
+@pytest.fixture(scope="module")
+def roles(tables):
+    return forum_roles(read_forum(tables))
+
+
+def test_output_shape(roles, tables):
+    assert list(roles.index) == list(tables["members"]["member_id"])
+    assert {"role", "confidence", "evidence", "key_score"} <= set(roles.columns)
+    assert set(roles["role"].astype(str)) <= set(ROLES)
+    assert roles["confidence"].between(0, 1).all()
+    assert roles["evidence"].notna().all()
+
+
+def test_unmistakable_roles(roles):
+    assert roles.loc["admin", "role"] == "admin"
+    assert roles.loc["tech", "role"] == "technical"
+    assert roles.loc["mod", "role"] == "moderator"
+    assert (roles.loc[[f"lurk{i}" for i in range(40)], "role"] == "lurker").all()
+    assert (roles.loc[[f"dist{i}" for i in range(4)], "role"] == "distributor").mean() >= 0.75
+    assert (roles.loc[[f"new{i}" for i in range(12)], "role"] == "newcomer").mean() >= 0.75
+    # The three staff rank first as key actors, above every busy ordinary member.
+    assert set(roles["key_score"].nlargest(3).index) == {"admin", "tech", "mod"}
+    # Known limit: in a forum this small (60 posters) the busiest regular can
+    # pass the moderator bar too; never more than one.
+    assert roles["role"].isin(KEY_ROLES).sum() <= 4
+
+
+def test_evidence_in_words(roles):
+    tech = roles.loc["tech", "evidence"]
+    assert "technical subforums" in tech and "percentile" in tech
+    assert "distinct members" in tech
+    assert "inferred" not in tech   # categories were given
+    assert roles.loc["lurk0", "evidence"] == "no public post"
+
+
+def test_staff_flag_without_staff_behaviour(roles):
+    assert roles.loc["fake", "role"] not in KEY_ROLES
+    assert "marked staff but does not act as staff" in roles.loc["fake", "evidence"]
+    assert roles.loc["fake", "key_score"] < roles.loc["mod", "key_score"]
+
+
+@pytest.mark.parametrize("drop", [
+    ("members", "rank_level"), ("members", "is_staff"), ("subforums", "category"), ("all", None)])
+def test_missing_metadata(tables, roles, drop):
+    t = {k: v.copy() for k, v in tables.items()}
+    if drop[0] == "all":
+        t["members"] = t["members"].drop(columns=["rank_level", "is_staff"])
+        t["subforums"] = t["subforums"].drop(columns=["category"])
+    else:
+        t[drop[0]] = t[drop[0]].drop(columns=[drop[1]])
+    r = forum_roles(read_forum(t))
+    top3 = set(r["key_score"].nlargest(3).index)
+    assert top3 == {"admin", "tech", "mod"}
+    assert r.loc["tech", "role"] == "technical"
+    assert r.loc["lurk0", "role"] == "lurker"
+    if drop[0] != "subforums":
+        # Less metadata, less confidence for the staff; never more.
+        assert r.loc["tech", "confidence"] <= roles.loc["tech", "confidence"] + 1e-9
+    if drop[0] in ("subforums", "all"):
+        assert "inferred from behaviour" in r.loc["tech", "evidence"]
+
+
+def test_subforum_kinds_inferred_from_behaviour(tables):
+    t = {k: v.copy() for k, v in tables.items()}
+    t["subforums"] = t["subforums"].drop(columns=["category"])
+    kinds = subforum_kinds(read_forum(t))
+    names = kinds.names()
+    assert kinds.inferred.all()
+    assert names[1] == "technical"        # questions answered by one veteran, askers come back
+    assert names[2] == "introductions"    # where members' first posts land
+    assert names[0] == "announcements"    # one founder opens every thread
+
+
+def test_technical_member_with_ordinary_rank(tables):
+    t = {k: v.copy() for k, v in tables.items()}
+    m = t["members"]
+    m.loc[m["member_id"] == "tech", "rank_level"] = 1
+    r = forum_roles(read_forum(t))
+    assert r.loc["tech", "role"] == "technical"
+    assert "ordinary rank" in r.loc["tech", "evidence"]
+
+
+def test_deterministic(tables):
+    a = forum_roles(read_forum(tables))
+    b = forum_roles(read_forum(tables))
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_graph_argument_restricts_answers(tables):
+    from netanalysis.graphs import reply_graph
+    forum = read_forum(tables)
+    full = member_features(forum)
+    r = forum_roles(forum, graph=reply_graph(forum, rule="explicit"))
+    assert r.loc["tech", "role"] == "technical"
+    assert full.loc["tech", "answered_members"] > 0
+
+
+def test_below_share():
+    v = np.array([0.0, 0.0, 1.0, 5.0])
+    assert below_share(v).tolist() == [0.0, 0.0, 0.5, 0.75]
+    assert below_share(v, np.array([False, False, True, True])).tolist() == [0.0, 0.0, 0.0, 0.5]
+
+
+def test_tiny_preset():
+    from synthetic import generate_forum
+    from netanalysis.evaluate import precision_at_k, role_report
+    scores = []
+    for seed in (0, 1):
+        forum, truth = generate_forum("tiny", seed=seed)
+        r = forum_roles(forum)
+        key = truth.loc[truth["key_actor"], "member_id"]
+        ranking = pd.Series(np.where(r["role"].isin(KEY_ROLES), 2 + r["confidence"], r["key_score"]), index=r.index)
+        true_role = truth.set_index("member_id")["role"].astype(object).reindex(r.index)
+        scores.append((precision_at_k(ranking, key, len(key)), role_report(true_role, r["role"].astype(object)).macro_f1))
+    p_at_k = np.mean([s[0] for s in scores])
+    macro = np.mean([s[1] for s in scores])
+    assert p_at_k >= 0.6
+    assert macro >= 0.45
+
+
+def test_kind_from_reference_subforum(tables):
+    """A subforum without category that behaves like the forum's known
+    technical subforum is read as technical."""
+    t = {k: v.copy() for k, v in tables.items()}
+    threads = t["threads"]
+    tech_threads = threads.index[threads["subforum_id"] == 2]
+    threads.loc[tech_threads[::2], "subforum_id"] = 7
+    t["subforums"] = pd.concat([t["subforums"], pd.DataFrame({"subforum_id": [7], "category": [None]})],
+                               ignore_index=True)
+    kinds = subforum_kinds(read_forum(t))
+    assert kinds.names()[6] == "technical"
+    assert kinds.inferred.tolist() == [False] * 6 + [True]
+
+
+def test_moderator_with_the_management_status(tables):
+    """Where moderators share the top status and the staff flag, a member
+    who acts as a moderator stays a moderator; the founder stays admin."""
+    t = {k: v.copy() for k, v in tables.items()}
+    m = t["members"]
+    m.loc[m["member_id"] == "mod", ["rank_level", "is_staff"]] = [5, True]
+    r = forum_roles(read_forum(t))
+    assert r.loc["mod", "role"] == "moderator"
+    assert r.loc["admin", "role"] == "admin"
+
+
+def test_single_post_members(tables):
+    """One post long ago: a lurker who spoke once; one introduction at the
+    end of the record: a newcomer."""
+    t = {k: v.copy() for k, v in tables.items()}
+    b = _Builder()
+    b.threads, b.posts = t["threads"].to_dict("records"), t["posts"].to_dict("records")
+    b.thread(3, "lurk1", 30, [("mod", 31, True)])
+    b.thread(3, "lurk2", 715, [("mod", 716, True)])
+    m = t["members"]
+    m.loc[m["member_id"] == "lurk1", "joined_at"] = START + 29 * DAY
+    m.loc[m["member_id"] == "lurk2", "joined_at"] = START + 714 * DAY
+    t["threads"], t["posts"] = pd.DataFrame(b.threads), pd.DataFrame(b.posts)
+    r = forum_roles(read_forum(t))
+    assert r.loc["lurk1", "role"] == "lurker"
+    assert r.loc["lurk2", "role"] == "newcomer"
+
+
+def test_new_member_features(tables):
+    forum = read_forum(tables)
+    f = member_features(forum)
+    # The moderator answers in announcements, introductions and content threads.
+    assert f.loc["mod", "kinds_answered"] >= 3
+    assert f.loc["tech", "subforum_dominance"] > f.loc["reg5", "subforum_dominance"]
+    assert (f["subforum_dominance"].between(0, 1)).all()
+    assert (f["message_partners"] == 0).all()   # no messages table
+    t = {k: v.copy() for k, v in tables.items()}
+    t["messages"] = pd.DataFrame({"message_id": [1, 2, 3], "sender_id": ["reg1", "reg2", "mod"],
+                                  "recipient_id": ["mod", "mod", "reg1"],
+                                  "created_at": [START + 100 * DAY] * 3})
+    f2 = member_features(read_forum(t))
+    assert f2.loc["mod", "message_partners"] == 2
+    assert f2.loc["reg1", "message_partners"] == 1
+
+
+def test_alt_forum_model():
+    """The independent model of benchmarks/alt_forum.py: deterministic, and
+    its truth is consistent with the records."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from alt_forum import alt_forum
+    forum, truth = alt_forum(seed=3, n_members=600, days=200)
+    again, truth2 = alt_forum(seed=3, n_members=600, days=200)
+    pd.testing.assert_frame_equal(forum.posts, again.posts)
+    pd.testing.assert_frame_equal(truth, truth2)
+    posts = forum.posts["author_id"].value_counts()
+    lurkers = truth.loc[truth["role"] == "lurker", "member_id"]
+    assert not lurkers.isin(posts.index).any()
+    assert truth["key_actor"].sum() == 9
+    r = forum_roles(forum)
+    assert set(r.index) == set(truth["member_id"])
