@@ -472,32 +472,41 @@ def _reply_graph_parts(n: int, source: np.ndarray, target: np.ndarray):
     return out_partners, in_partners, np.bincount(t, minlength=n).astype(np.float64)
 
 
-def _pagerank(n: int, source: np.ndarray, target: np.ndarray, alpha: float = 0.85, iters: int = 60) -> np.ndarray:
-    """PageRank of the answer graph (edge from answerer to answered), over all members."""
+def _pagerank(n: int, source: np.ndarray, target: np.ndarray, alpha: float = 0.85, tol: float = 1e-9,
+              max_iter: int = 200) -> np.ndarray:
+    """PageRank of the answer graph (edge from answerer to answered, weighted
+    by the number of answers), over the members who answer or are answered.
+
+    A plain power iteration (dangling mass spread uniformly) kept here so
+    that the role features do not depend on the options of the centrality
+    panel; the values are scaled so that 1 is an average participant.
+    """
     keep = target >= 0
     if not keep.any():
         return np.zeros(n)
-    adj = sp.coo_array((np.ones(np.count_nonzero(keep)), (source[keep], target[keep])), shape=(n, n)).tocsr()
-    adj.sum_duplicates()
     active = np.zeros(n, dtype=bool)
     active[source[keep]] = True
     active[target[keep]] = True
     idx = np.flatnonzero(active)
-    sub = adj[idx][:, idx]
-    try:
-        from ..centrality.pagerank import pagerank_array
-        values = pagerank_array(sub, alpha=alpha, max_iter=200)
-    except Exception:  # the panel module is optional here: fall back to plain power iteration
-        m = len(idx)
-        out = np.asarray(sub.sum(axis=1)).ravel()
-        inv = np.divide(1.0, out, out=np.zeros(m), where=out > 0)
-        x = np.full(m, 1.0 / m)
-        for _ in range(iters):
-            dangling = x[out == 0].sum()
-            x = alpha * (sub.T @ (x * inv) + dangling / m) + (1 - alpha) / m
-        values = x
+    local = np.full(n, -1, dtype=np.int64)
+    local[idx] = np.arange(len(idx))
+    m = len(idx)
+    adj = sp.coo_array((np.ones(np.count_nonzero(keep)), (local[source[keep]], local[target[keep]])),
+                       shape=(m, m)).tocsr()
+    adj.sum_duplicates()
+    out = np.asarray(adj.sum(axis=1)).ravel()
+    inv = np.divide(1.0, out, out=np.zeros(m), where=out > 0)
+    adj_t = adj.T.tocsr()
+    dangling = out == 0
+    x = np.full(m, 1.0 / m)
+    for _ in range(max_iter):
+        new = alpha * (adj_t @ (x * inv) + x[dangling].sum() / m) + (1 - alpha) / m
+        done = np.abs(new - x).sum() < tol
+        x = new
+        if done:
+            break
     full = np.zeros(n)
-    full[idx] = values * len(idx)   # 1 = an average participant
+    full[idx] = x * m
     return full
 
 
@@ -548,7 +557,12 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
         (distinct kinds of subforum where the member answered others),
         ``subforum_dominance`` (the largest share of one subforum's answers
         written by the member, a small subforum counted at the median size),
-        ``message_partners`` (distinct members messaged with, either way).
+        ``message_partners`` (distinct members messaged with, either way),
+        ``message_senders`` (distinct members who wrote to the member),
+        ``askers_answered`` (distinct starters of *question threads* the
+        member answered in, whatever the subforum: threads whose starter
+        posted again after somebody else's answer), ``question_answers``
+        (the member's posts in such threads of others).
     metadata
         ``rank_level``, ``rank_share`` (share of ranked members strictly
         below), ``top_rank`` (holds the highest rank), ``is_staff``
@@ -626,6 +640,16 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
     tech_new = tech & ((ctx.time - ctx.entry[np.maximum(thread_starter, 0)]) / DAY_NS < NEW_DAYS * 3)
     f["tech_new_askers_answered"] = _count_distinct(author[tech_new], thread_starter[tech_new], n, n)
     f["tech_answers"] = np.bincount(author[tech], minlength=n).astype(np.float64)
+    # Question threads, whatever their subforum: the starter comes back after
+    # somebody else has answered (an asker following up on the answers).
+    n_threads = len(ctx.starter)
+    first_answer = _group_min(thread[others], ctx.time[others], n_threads, np.inf)
+    back = ctx.in_own_thread & ~ctx.opening & (ctx.time > first_answer[thread])
+    question = np.zeros(n_threads, dtype=bool)
+    question[thread[back]] = True
+    qa = in_other & question[thread]
+    f["askers_answered"] = _count_distinct(author[qa], thread_starter[qa], n, n)
+    f["question_answers"] = np.bincount(author[qa], minlength=n).astype(np.float64)
     f["repliers_drawn"] = _count_distinct(thread_starter[in_other], author[in_other], n, n)
     con = in_other & (post_kind == CON)
     f["content_repliers"] = _count_distinct(thread_starter[con], author[con], n, n)
@@ -649,8 +673,10 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
     if len(sender):
         pair_a, pair_b = np.r_[sender, recipient], np.r_[recipient, sender]
         f["message_partners"] = _count_distinct(pair_a, pair_b, n, n)
+        f["message_senders"] = _count_distinct(recipient, sender, n, n)
     else:
         f["message_partners"] = np.zeros(n)
+        f["message_senders"] = np.zeros(n)
 
     m = forum.members
     rank = m["rank_level"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)

@@ -9,16 +9,19 @@ this project (van der Bruggen & Blokland; Fonhof, van der Bruggen & Takes
     rules, present from the opening and everywhere.
 ``moderator``
     keeps order: answers in many threads of other members, across many
-    subforums, for a long time, and looks after announcements, rules and
-    introductions.
+    subforums, for a long time, looks after announcements, rules and
+    introductions, and does not share the bulk of the material.
 ``technical``
     keeps the forum alive technically: answers the questions of many
     (often new) members in technical subforums and writes tutorials there,
-    over a long tenure.
+    over a long tenure, and does not share the bulk of the material.
 ``distributor``
     shares material: opens content threads that draw many members.
 ``requester``
-    asks for material: a large part of their posts in request subforums.
+    asks for material: a large part of their posts in request subforums,
+    or, whatever the subforum, opens threads far more often than the
+    forum's members do (threads that are not shares or announcements) and
+    answers others less.
 ``newcomer``
     joined late in the record, few posts, first posts in introductions.
 ``regular``
@@ -40,9 +43,20 @@ them, not on one column. Everything is measured **within the forum**:
 * A key role's **behaviour score** is the mean of the percentiles of the
   behaviours that define it (for a technical member: distinct members
   answered in technical subforums, distinct new members among them,
-  tutorials started there, months active, share of posts there). A mean of
-  percentiles is high only when *all* the defining behaviours are unusual,
-  which is what sets staff apart from merely busy members.
+  tutorials started there, share of posts there, months active, days
+  between first and last post, a small share of posts in content
+  subforums, private-message partners). A mean of percentiles is high only
+  when *all* the defining behaviours are unusual, which is what sets staff
+  apart from merely busy members: busy sharers and regulars are unusual on
+  volume, not on tenure, on looking after others and on *not* sharing.
+* **One scale for every key role.** The behaviour scores of different
+  roles are not comparable (a technical score ranks members among those
+  who answer in technical subforums, a moderator score among everybody), so
+  ``score_<role>`` is the member's position on that role's score among
+  the posting members (share strictly below, ties broken by the score).
+  ``key_score`` is the best of them, moved into [0.5, 1] for members given
+  a key role and [0, 0.5) for the others: key actors of every kind are
+  ranked on one scale, members read as staff first.
 * **Metadata** (``rank_level``, ``is_staff``) is evidence, never a verdict:
   it moves the score by at most :data:`METADATA_WEIGHT`. A member marked
   staff who never acts like staff stays below the bar (and the evidence
@@ -53,7 +67,12 @@ them, not on one column. Everything is measured **within the forum**:
   (on average above that share of posting members on every defining
   behaviour). Behaviours that few members show at all (opening
   announcements, answering in technical subforums) are ranked among the
-  members who show them, so that doing it once is not "top 1%".
+  members who show them, so that doing it once is not "top 1%". A member
+  who passes both the moderator and the technical bar takes the role whose
+  *own* behaviours stand out more (answers in threads of others and in
+  announcement, rules and introduction threads against answers, tutorials
+  and posts in technical subforums); tenure and presence, which both
+  share, do not decide.
 * The management founds the forum and stays: a member present from the
   opening to the end who holds the highest status or the staff flag is read
   as management even when quiet (three independent facts agreeing).
@@ -70,15 +89,21 @@ them, not on one column. Everything is measured **within the forum**:
   institutional reading of the management never outranks a member who acts
   as a moderator more than as management.
 * A member with a single public post who did not arrive recently is a
-  ``lurker`` (a reader who spoke once), as the study counts them.
+  ``lurker`` (a reader who spoke once), as the study counts them; one post
+  is not a pattern, so it never makes a distributor, a requester or a
+  regular.
 * The ordinary roles are scored the same way (percentiles and lifts) and
   the best description wins; ``regular`` wins when no other description
-  fits better than :data:`ORDINARY_BASELINE`.
+  fits better than :data:`ORDINARY_BASELINE`. A late arrival with few
+  posts is a newcomer when they start in the introductions (where the
+  forum has them): a quiet regular who joined late does not. Content
+  threads opened count among the members who open any, so one share is
+  not a distributor.
 
 ``confidence`` combines the winning score, its margin over the runner-up
-and the metadata available. ``key_score`` is the best key-role score of every
-member (also of those not given a key role), so that members can be ranked
-as key actors.
+and the metadata available. ``key_score`` is computed for every member (also
+for those not given a key role), so that members can be ranked as key
+actors.
 
 References
 ----------
@@ -210,7 +235,9 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     founding = 1.0 - pct("entry_position")                 # share who entered after
     tech_share = s.value("posts_technical") / np.maximum(s.value("posts"), 1)
     manage = s.value("started_announcements") + s.value("started_rules")
-    answer_share = s.value("replies") / np.maximum(s.value("posts"), 1)
+    # Staff keep the forum running rather than share the bulk of the material.
+    content_share = s.value("posts_content") / np.maximum(s.value("posts"), 1)
+    not_sharing = 1.0 - pct("cs", content_share)
     staff_share = s.value("staff_area_answers") / np.maximum(s.value("replies"), 1)
     out = {}
     out["admin"] = (
@@ -241,31 +268,31 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     out["admin"] = (np.maximum(behaviour, 0.95 * institutional),
                     out["admin"][1] + [("present {:.0%} of the forum's recorded life", coverage, coverage, "")])
     out["moderator"] = (
-        np.mean([pct("threads_answered"), pct("answered_members"), doing("staff_area_answers"),
-                 doing("sas", staff_share), doing("answered_new"), pct("subforums"), pct("months_active"),
-                 pct("answer_share", answer_share)] + msg_pct, axis=0),
+        np.mean([pct("threads_answered"), doing("staff_area_answers"), doing("sas", staff_share),
+                 pct("subforums"), pct("months_active"), pct("activity_span_days"), not_sharing] + msg_pct, axis=0),
         [("answered in {:.0f} threads of other members", s.value("threads_answered"), pct("threads_answered"), ""),
-         ("answered {:.0f} distinct members", s.value("answered_members"), pct("answered_members"), ""),
+         ("only {:.0%} of their posts in content subforums", content_share, not_sharing, ""),
+         ("posted over {:.0f} days", s.value("activity_span_days"), pct("activity_span_days"), ""),
          ("{:.0f} answers in announcement, rules and introduction threads", s.value("staff_area_answers"),
           doing("staff_area_answers"), few),
          ("{:.0%} of their answers there", staff_share, doing("sas", staff_share), few),
-         ("answered {:.0f} members in their first month", s.value("answered_new"), doing("answered_new"), few),
          ("posted in {:.0f} subforums", s.value("subforums"), pct("subforums"), ""),
          ("active {:.0f} months", s.value("months_active"), pct("months_active"), "")] + msg_item,
     )
     # Some fora give the moderators the management's status or staff flag:
     # that reading then says "staff", not "management". A member who acts
-    # as a moderator more than as management (announcements and rules of
-    # their own) stays a moderator: the institutional reading is capped just
-    # below their moderator score.
+    # as a moderator more than as management and has opened no announcement
+    # or rules thread of their own stays a moderator: the institutional
+    # reading is capped just below their moderator score.
     mod_score = out["moderator"][0]
-    capped = np.where((mod_score >= KEY_THRESHOLD) & (mod_score > behaviour),
+    capped = np.where((mod_score >= KEY_THRESHOLD) & (mod_score > behaviour) & (manage == 0),
                       np.minimum(0.95 * institutional, mod_score - 0.01), 0.95 * institutional)
     out["admin"] = (np.maximum(behaviour, capped), out["admin"][1])
     tech_where = _kind_label(kinds, "technical")
     out["technical"] = (
         np.mean([doing("tech_askers_answered"), doing("tech_new_askers_answered"), doing("started_technical"),
-                 doing("ts", tech_share), pct("months_active")] + msg_pct, axis=0),
+                 doing("ts", tech_share), pct("months_active"), pct("activity_span_days"), not_sharing] + msg_pct,
+                axis=0),
         [("answered {:.0f} distinct members in " + tech_where, s.value("tech_askers_answered"),
           doing("tech_askers_answered"), few),
          ("of whom {:.0f} were new members", s.value("tech_new_askers_answered"),
@@ -273,9 +300,16 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
          ("started {:.0f} threads (tutorials) in " + tech_where, s.value("started_technical"),
           doing("started_technical"), few),
          ("{:.0%} of their posts in " + tech_where, tech_share, doing("ts", tech_share), few),
-         ("active {:.0f} months", s.value("months_active"), pct("months_active"), "")] + msg_item,
+         ("active {:.0f} months", s.value("months_active"), pct("months_active"), ""),
+         ("posted over {:.0f} days", s.value("activity_span_days"), pct("activity_span_days"), ""),
+         ("only {:.0%} of their posts in content subforums", content_share, not_sharing, "")] + msg_item,
     )
-    return out
+    specific = {
+        "moderator": np.mean([pct("threads_answered"), doing("staff_area_answers"), doing("sas", staff_share)], axis=0),
+        "technical": np.mean([doing("tech_askers_answered"), doing("tech_new_askers_answered"),
+                              doing("started_technical"), doing("ts", tech_share)], axis=0),
+    }
+    return out, specific
 
 
 def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
@@ -298,22 +332,44 @@ def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     drawn = s.value("content_repliers")
     started = s.value("started_content")
     out["distributor"] = (
-        np.where(started > 0, (pct("content_repliers") + pct("started_content")) / 2, 0.0),
-        [("started {:.0f} content threads", started, pct("started_content"), ""),
+        np.where(started > 0, (pct("content_repliers") + s.pct_doing("started_content")) / 2, 0.0),
+        [("started {:.0f} content threads", started, s.pct_doing("started_content"), " among members who do so"),
          ("which drew {:.0f} distinct members", drawn, pct("content_repliers"), "")],
     )
     req_share, req_lift = lift("posts_requests")
     st_req = s.value("started_requests")
+    # Asking, read from behaviour whatever the subforum: a member who opens
+    # threads far more often than the forum's members do, threads that are
+    # not shares (content) nor announcements, and who answers others less.
+    opened = s.value("threads_started")
+    start_share, start_lift = lift("threads_started")
+    asked = np.maximum(opened - s.value("started_content") - s.value("started_announcements")
+                       - s.value("started_rules"), 0)
+    ask_share = asked / np.maximum(opened, 1)
+    answers_less = 1.0 - s.value("replies") / posts
+    asking = np.where(opened >= 2, sat(start_lift, 3.0) * ask_share * (0.5 + 0.5 * answers_less), 0.0)
     out["requester"] = (
-        np.maximum(sat(req_lift, 3.0), np.where(st_req > 0, 0.5 + 0.5 * pct("started_requests") * (req_lift > 1), 0.0)),
+        np.maximum.reduce([sat(req_lift, 3.0), asking,
+                           np.where(st_req > 0, 0.5 + 0.5 * pct("started_requests") * (req_lift > 1), 0.0)]),
         [("{:.0%} of their posts in " + _kind_label(kinds, "requests"), req_share, pct("rs", req_share), ""),
-         ("started {:.0f} request threads", st_req, pct("started_requests"), "")],
+         ("started {:.0f} request threads", st_req, pct("started_requests"), ""),
+         ("opened threads with {:.0%} of their posts, other than shares and announcements", start_share,
+          pct("ss", start_share) * (opened >= 2), "")],
     )
     late = pct("entry_position")                           # share who entered before
     few = 1.0 - pct("posts")
     intro_share, intro_lift = lift("posts_introductions")
     first_intro = (s.value("first_kind") == KINDS.index("introductions")).astype(float)
-    newcomer = (2 * late + few + np.maximum(sat(intro_lift, 2.0), first_intro)) / 4
+    # Arriving late with few posts also describes a quiet regular who joined
+    # late; starting in the introductions is what a newcomer does. Where the
+    # forum has no introductions area, lateness and few posts must do.
+    if (kinds.kind == KINDS.index("introductions")).any():
+        # A first post in the introductions long ago says where a career
+        # began, not that it is beginning: it counts as much as the arrival
+        # is recent.
+        newcomer = (late + few + 2 * np.maximum(sat(intro_lift, 2.0), first_intro * late)) / 4
+    else:
+        newcomer = (2 * late + few) / 4
     out["newcomer"] = (
         newcomer,
         [("entered at {:.0%} of the forum's life", s.value("entry_position"), late, ""),
@@ -387,9 +443,12 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
         * ``confidence``: in [0, 1];
         * ``evidence``: the features that decided it, with their values and
           percentiles among posting members;
-        * ``key_score``: the best admin, moderator or technical score, for
-          ranking members as key actors (key roles first);
-        * ``score_<role>``: each key role's score.
+        * ``key_score``: in [0, 1], for ranking members as key actors:
+          the best of the ``score_<role>``, in [0.5, 1] for members given
+          a key role and in [0, 0.5) for the others;
+        * ``score_<role>``: for admin, moderator and technical, the share
+          of posting members whose behaviour score for that role is lower
+          (one scale for the three roles; 0 for members without a post).
 
     See the module docstring for the method.
 
@@ -422,7 +481,7 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
     has_staff = np.isfinite(s.value("is_staff"))
     missing = (~has_rank).astype(int) + (~has_staff).astype(int)
 
-    key = _key_behaviour(s, kinds)
+    key, specific = _key_behaviour(s, kinds)
     key_scores = {}
     for role, (behaviour, _) in key.items():
         m = meta[role]
@@ -435,14 +494,26 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
         score = np.where(known, np.maximum(behaviour, blend), behaviour)
         key_scores[role] = np.where(posting, score, 0.0)
     key_matrix = np.vstack([key_scores[r] for r in KEY_ROLES])            # 3 x n
+    common = _common_scale(key_matrix, posting)
     passes = (key_matrix >= KEY_THRESHOLD) & posting
     gated = np.where(passes, key_matrix, -np.inf)
     best_key = np.argmax(gated, axis=0)
+    # Between moderator and technical, the behaviours they share (tenure,
+    # presence, private messages, not sharing material) say nothing; the
+    # role is the one whose own behaviours stand out more.
+    mod_i, tech_i = KEY_ROLES.index("moderator"), KEY_ROLES.index("technical")
+    both = passes[mod_i] & passes[tech_i] & np.isin(best_key, (mod_i, tech_i))
+    best_key = np.where(both, np.where(specific["technical"] > specific["moderator"], tech_i, mod_i), best_key)
     is_key = passes.any(axis=0)
 
     ordinary = _ordinary_scores(s, kinds)
     ord_names = list(ordinary)
     ord_matrix = np.vstack([ordinary[r][0] for r in ord_names])
+    # One public post is not a pattern: it cannot make a sharer, an asker
+    # or a regular; only a recent arrival reads better as a newcomer.
+    single = s.value("posts") == 1
+    habitual = np.isin(ord_names, ["distributor", "requester", "regular"])
+    ord_matrix[np.ix_(habitual, single)] = -1.0
     best_ord = np.argmax(ord_matrix, axis=0)
 
     role = np.full(n, "lurker", dtype=object)
@@ -488,11 +559,26 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
         "role": pd.Categorical(role, categories=list(ROLES)),
         "confidence": np.round(confidence, 4),
         "evidence": pd.array(evidence, dtype="string"),
-        "key_score": np.round(key_matrix.max(axis=0), 6),
+        "key_score": np.round(np.where(is_key, 0.5 + 0.5 * common.max(axis=0), 0.5 * common.max(axis=0)), 6),
     }, index=feats.index)
-    for r in KEY_ROLES:
-        out[f"score_{r}"] = np.round(key_scores[r], 6)
+    for i, r in enumerate(KEY_ROLES):
+        out[f"score_{r}"] = np.round(common[i], 6)
     return out
+
+
+def _common_scale(key_matrix: np.ndarray, posting: np.ndarray) -> np.ndarray:
+    """Each key-role score as the share of posting members whose score for
+    that role is strictly lower, ties broken by the score itself.
+
+    The role scores mean different things (a technical score ranks a member
+    among those who answer questions, a moderator score among everybody), so
+    the raw values of two roles are not comparable; their positions in the
+    same population are. ``max`` over roles then ranks key actors of every
+    kind on one scale. The tie-break moves a member by less than one rank.
+    """
+    m = max(int(posting.sum()), 1)
+    out = np.vstack([below_share(row, posting) + 0.5 / m * np.clip(row, 0, 1) for row in key_matrix])
+    return np.where(posting, np.minimum(out, 1.0), 0.0)
 
 
 def _metadata_words(s: _Scorer, rows: np.ndarray, role: str) -> np.ndarray:
