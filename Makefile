@@ -15,7 +15,7 @@ $(STAMP): $(PY) pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/netanalysis demo --out demo-output
+	$(VENV)/bin/netanalysis demo --out demo-output --force
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -75,6 +75,45 @@ def cmd_generate(args) -> int:
     return EXIT_OK
 
 
+def _show_progress(args) -> bool:
+    return not args.quiet and sys.stderr.isatty()
+
+
+def cmd_analyze(args) -> int:
+    from .report.analyze import analyze
+
+    src, out = Path(args.dataset), Path(args.out)
+    _out_folder(out, src, args.force)
+    result = analyze(
+        src, out, graph=args.graph, top=args.top, seed=args.seed, format=args.format,
+        on_error=args.on_error, stability_repeats=args.stability_repeats,
+        progress=_show_progress(args), force=args.force,
+    )
+    if not args.quiet:
+        print(f"analysed {result.forum!r}: {result.graph!r}")
+        print(f"report: {(out / 'report.html').resolve()}")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    import synthetic
+
+    from .report.analyze import analyze
+
+    out = Path(args.out)
+    _out_folder(out, None, args.force)
+    dataset, analysis = out / "dataset", out / "analysis"
+    forum, truth = synthetic.generate_forum(args.preset, seed=args.seed)
+    synthetic.write_dataset(forum, truth, dataset, format="parquet", overwrite=args.force)
+    if not args.quiet:
+        print(f"generated the synthetic {args.preset} forum (seed {args.seed}): {forum!r}")
+    result = analyze(dataset, analysis, seed=args.seed, progress=_show_progress(args), force=args.force)
+    if not args.quiet:
+        print(f"analysed: {result.graph!r}; time per stage (s): {result.timings}")
+        print(f"report: {(analysis / 'report.html').resolve()}")
+    return EXIT_OK
+
+
 # -- parser ----------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -109,6 +148,30 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--format", choices=("csv", "parquet"), default="csv")
     g.add_argument("--force", action="store_true", help="replace an existing output folder")
     g.set_defaults(func=cmd_generate)
+
+    a = sub.add_parser("analyze", help="graphs, centrality, roles, key actors, disruption and an HTML report")
+    a.add_argument("dataset", help="dataset folder (never written to)")
+    a.add_argument("--out", required=True, help="output folder (created)")
+    a.add_argument("--graph", choices=("reply", "coparticipation"), default="reply",
+                   help="graph of the measures (default: reply)")
+    a.add_argument("--top", type=int, default=50, help="length of the key-actor list (default: 50)")
+    a.add_argument("--seed", type=int, default=0, help="seed of every random choice (default: 0)")
+    a.add_argument("--format", choices=("csv", "parquet"), default="csv", help="format of the tables (default: csv)")
+    a.add_argument("--on-error", choices=("raise", "drop"), default="raise",
+                   help="invalid rows: stop (raise, default) or drop them and record each")
+    a.add_argument("--stability-repeats", type=int, default=10,
+                   help="resamples behind the stability column (default: 10; 0 to skip)")
+    a.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    a.add_argument("--force", action="store_true", help="replace an existing output folder")
+    a.set_defaults(func=cmd_analyze)
+
+    d = sub.add_parser("demo", help="generate a synthetic forum, analyse it and write the report")
+    d.add_argument("--out", default="demo-output", help="output folder (default: demo-output)")
+    d.add_argument("--preset", default="forum-c", help="synthetic preset (default: forum-c)")
+    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--quiet", action="store_true")
+    d.add_argument("--force", action="store_true", help="replace an existing output folder")
+    d.set_defaults(func=cmd_demo)
     return p
 
 

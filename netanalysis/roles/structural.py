@@ -488,13 +488,12 @@ def _description_length(v: np.ndarray, g: np.ndarray, f: np.ndarray) -> float:
 
 # -- sense making --------------------------------------------------------------------
 def _pagerank(graph: InteractionGraph) -> np.ndarray | None:
-    try:  # optional: the centrality stage may not provide it
-        from ..centrality.pagerank import pagerank
-    except ImportError:  # pragma: no cover - depends on the installed stage
-        return None
+    """PageRank for the sense-making table; None where it is undefined."""
+    from ..centrality import ConvergenceError, pagerank
+
     try:
         return np.asarray(pagerank(graph), dtype=np.float64)
-    except Exception:  # noqa: BLE001 - sense making must not fail on one measure
+    except ConvergenceError:
         return None
 
 

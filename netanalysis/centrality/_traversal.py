@@ -1,0 +1,568 @@
+"""Compiled shortest-path kernels (numba) behind the path-based measures.
+
+Everything here works on integer node indices and CSR arrays
+(``indptr``, ``indices``, and ``lengths`` aligned with ``indices``; an empty
+``lengths`` with ``weighted=False`` means every edge has length 1). Graphs
+handed to these kernels carry no self-loops: a self-loop is never on a
+shortest path, and dropping it keeps the inner loops branch-free.
+
+Kernels are compiled once and cached on disk (``cache=True``) so that a new
+process loads machine code instead of compiling again. If no cache location
+is writable numba refuses ``cache=True`` at decoration time; we then compile
+without a disk cache instead of failing to import.
+
+Conventions shared by the kernels:
+
+* ``dist`` holds ``inf`` for a node not reached yet; a traversal resets the
+  nodes it touched before returning to the caller's loop, so a source costs
+  time proportional to the part of the graph it reaches, never ``n``.
+* ``sigma[v]`` is the number of shortest paths from the source to ``v``
+  (a float, as in networkx, so that counts never overflow).
+* Parallel kernels split their work into a fixed number of chunks (not one
+  per thread): chunk ``c`` takes items ``c, c + n_chunks, ...``, has its own
+  work arrays and its own row of accumulators, and rows are summed in a
+  fixed order at the end. Results therefore do not depend on the number of
+  threads, and no ``n x n`` array is ever built.
+"""
+from __future__ import annotations
+
+import numba
+import numpy as np
+from numba import prange
+
+__all__: list[str] = []
+
+
+def _jit(parallel: bool = False):
+    """``numba.njit`` with an on-disk cache when one can be had."""
+
+    def decorate(func):
+        try:
+            return numba.njit(cache=True, parallel=parallel, nogil=True)(func)
+        except RuntimeError:  # no cache locator: read-only tree and home
+            return numba.njit(cache=False, parallel=parallel, nogil=True)(func)
+
+    return decorate
+
+
+# ---------------------------------------------------------------------------
+# single-source traversals with shortest-path counts
+
+
+@_jit()
+def _bfs(indptr, indices, s, dist, sigma, order):
+    """Breadth-first search from ``s``; fills ``dist`` (in hops), ``sigma``
+    and ``order`` (nodes by non-decreasing distance). Returns how many nodes
+    were reached (``order[:count]``)."""
+    dist[s] = 0.0
+    sigma[s] = 1.0
+    order[0] = s
+    head = 0
+    tail = 1
+    while head < tail:
+        v = order[head]
+        head += 1
+        dv1 = dist[v] + 1.0
+        sv = sigma[v]
+        for e in range(indptr[v], indptr[v + 1]):
+            w = indices[e]
+            dw = dist[w]
+            if dw > dv1:  # only an unreached node (inf) can be farther
+                dist[w] = dv1
+                sigma[w] = sv
+                order[tail] = w
+                tail += 1
+            elif dw == dv1:
+                sigma[w] += sv
+    return tail
+
+
+@_jit()
+def _heap_sift_up(heap, pos, dist, i):
+    x = heap[i]
+    dx = dist[x]
+    while i > 0:
+        parent = (i - 1) >> 1
+        y = heap[parent]
+        if dist[y] <= dx:
+            break
+        heap[i] = y
+        pos[y] = i
+        i = parent
+    heap[i] = x
+    pos[x] = i
+
+
+@_jit()
+def _heap_pop(heap, pos, dist, size):
+    """Remove and return the root of a binary heap of ``size`` nodes keyed by
+    ``dist``; the caller decrements its size."""
+    top = heap[0]
+    size -= 1
+    if size > 0:
+        x = heap[size]
+        dx = dist[x]
+        i = 0
+        while True:
+            child = 2 * i + 1
+            if child >= size:
+                break
+            right = child + 1
+            if right < size and dist[heap[right]] < dist[heap[child]]:
+                child = right
+            y = heap[child]
+            if dist[y] >= dx:
+                break
+            heap[i] = y
+            pos[y] = i
+            i = child
+        heap[i] = x
+        pos[x] = i
+    return top
+
+
+@_jit()
+def _dijkstra(indptr, indices, lengths, s, dist, sigma, order, heap, pos):
+    """Dijkstra from ``s`` with an indexed binary heap (decrease-key).
+
+    ``pos[v]`` is ``-1`` for a node never queued, its heap slot while queued
+    and ``-2`` once settled. Fills ``dist``, ``sigma`` and ``order`` (nodes
+    in the order they are settled). Two paths tie when their lengths, summed
+    edge by edge from the source, are equal as floats (as in networkx)."""
+    dist[s] = 0.0
+    sigma[s] = 1.0
+    heap[0] = s
+    pos[s] = 0
+    size = 1
+    count = 0
+    while size > 0:
+        v = _heap_pop(heap, pos, dist, size)
+        size -= 1
+        pos[v] = -2
+        order[count] = v
+        count += 1
+        dv = dist[v]
+        sv = sigma[v]
+        for e in range(indptr[v], indptr[v + 1]):
+            w = indices[e]
+            pw = pos[w]
+            if pw == -2:
+                continue
+            nd = dv + lengths[e]
+            dw = dist[w]
+            if nd < dw:
+                dist[w] = nd
+                sigma[w] = sv
+                if pw == -1:
+                    heap[size] = w
+                    pos[w] = size
+                    size += 1
+                    _heap_sift_up(heap, pos, dist, size - 1)
+                else:
+                    _heap_sift_up(heap, pos, dist, pw)
+            elif nd == dw:
+                sigma[w] += sv
+    return count
+
+
+# ---------------------------------------------------------------------------
+# all sources: betweenness (Brandes), closeness and harmonic sums
+
+
+@_jit()
+def _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
+                src_weight, tgt_weight, bc, dsum, nreach, harm, in_reach, out_reach):
+    """Sources ``c, c + n_chunks, ...`` of ``sources``: one traversal each,
+    accumulating into row ``c`` of the 2-d arrays what is asked for (an
+    array with no columns is not asked for).
+
+    Betweenness (``bc``) is Brandes' dependency accumulation with node
+    weights: a pair (s, t) counts ``src_weight[s] * tgt_weight[t]`` times
+    (the weights stand for the leaves folded into s and t; all ones on an
+    unpruned graph). It is computed in "pull" form: a node, taken in reverse
+    order of distance, sums ``(tgt_weight[w] + delta[w]) / sigma[w]`` over
+    its successors ``w`` on shortest paths, so no predecessor lists are kept
+    and each node writes only its own entry.
+
+    ``dsum``, ``nreach`` and ``harm`` sum, for every target t, the distances
+    from the sources reaching it, their number and the inverse distances
+    (closeness and harmonic in the incoming-distance convention of networkx).
+
+    ``in_reach`` (total source weight reaching each node) and ``out_reach``
+    (indexed by source: total target weight it reaches) are what directed
+    leaf pruning needs."""
+    n = indptr.shape[0] - 1
+    want_bc = bc.shape[1] > 0
+    want_dist = dsum.shape[1] > 0
+    want_reach = in_reach.shape[1] > 0
+    dist = np.full(n, np.inf)
+    sigma = np.zeros(n)
+    coef = np.zeros(n)
+    order = np.empty(n, np.int32)
+    heap = np.empty(n if weighted else 0, np.int32)
+    pos = np.full(n if weighted else 0, -1, np.int32)
+    for k in range(c, sources.shape[0], n_chunks):
+        s = sources[k]
+        if weighted:
+            count = _dijkstra(indptr, indices, lengths, s, dist, sigma, order, heap, pos)
+        else:
+            count = _bfs(indptr, indices, s, dist, sigma, order)
+        ws = src_weight[s]
+        if want_dist:
+            for i in range(1, count):
+                t = order[i]
+                d = dist[t]
+                dsum[c, t] += d
+                nreach[c, t] += 1.0
+                harm[c, t] += 1.0 / d
+        if want_reach:
+            reached = 0.0
+            for i in range(1, count):
+                t = order[i]
+                in_reach[c, t] += ws
+                reached += tgt_weight[t]
+            out_reach[s] = reached
+        if want_bc:
+            for i in range(count - 1, 0, -1):
+                v = order[i]
+                dv = dist[v]
+                acc = 0.0
+                if weighted:
+                    for e in range(indptr[v], indptr[v + 1]):
+                        w = indices[e]
+                        if dist[w] == dv + lengths[e]:
+                            acc += coef[w]
+                else:
+                    dv1 = dv + 1.0
+                    for e in range(indptr[v], indptr[v + 1]):
+                        w = indices[e]
+                        if dist[w] == dv1:
+                            acc += coef[w]
+                sv = sigma[v]
+                coef[v] = tgt_weight[v] / sv + acc
+                bc[c, v] += ws * sv * acc
+        for i in range(count):
+            t = order[i]
+            dist[t] = np.inf
+            if weighted:
+                pos[t] = -1
+
+
+@_jit(parallel=True)
+def _path_kernel_parallel(n_chunks, indptr, indices, lengths, weighted, sources,
+                          src_weight, tgt_weight, bc, dsum, nreach, harm, in_reach, out_reach):
+    """All chunks of :func:`_path_chunk`, in parallel."""
+    for c in prange(n_chunks):
+        _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
+                    src_weight, tgt_weight, bc, dsum, nreach, harm, in_reach, out_reach)
+
+
+# ---------------------------------------------------------------------------
+# exact reductions: folding trees (undirected) and leaves (directed)
+
+
+@_jit()
+def _fold_trees(indptr, indices):
+    """Repeatedly remove degree-1 nodes of an undirected simple graph.
+
+    ``indptr``/``indices`` give each node's distinct neighbours (no
+    self-loops). A removed node hangs, with everything folded into it, off
+    the one neighbour it had left. Returns ``removed`` (bool), ``omega`` (the
+    number of nodes each node stands for: itself plus all folded into it),
+    ``hang_sum`` and ``hang_sq`` (sum and sum of squares of the sizes of the
+    subtrees hanging off each node)."""
+    n = indptr.shape[0] - 1
+    deg = np.empty(n, np.int64)
+    stack = np.empty(n, np.int64)
+    top = 0
+    for v in range(n):
+        deg[v] = indptr[v + 1] - indptr[v]
+        if deg[v] == 1:
+            stack[top] = v
+            top += 1
+    removed = np.zeros(n, np.bool_)
+    omega = np.ones(n)
+    hang_sum = np.zeros(n)
+    hang_sq = np.zeros(n)
+    while top > 0:
+        top -= 1
+        leaf = stack[top]
+        if removed[leaf] or deg[leaf] != 1:
+            continue
+        p = -1
+        for e in range(indptr[leaf], indptr[leaf + 1]):
+            if not removed[indices[e]]:
+                p = indices[e]
+                break
+        removed[leaf] = True
+        deg[leaf] = 0
+        size = omega[leaf]
+        omega[p] += size
+        hang_sum[p] += size
+        hang_sq[p] += size * size
+        deg[p] -= 1
+        if deg[p] == 1:
+            stack[top] = p
+            top += 1
+    return removed, omega, hang_sum, hang_sq
+
+
+# ---------------------------------------------------------------------------
+# sampling shortest paths (Riondato-Kornaropoulos)
+
+
+@_jit()
+def _splitmix64(state):
+    """One step of splitmix64: returns the new state and a uniform [0, 1)."""
+    state = state + np.uint64(0x9E3779B97F4A7C15)
+    z = state
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return state, np.float64(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@_jit()
+def _bfs_to(indptr, indices, s, target, dist, sigma, order):
+    """BFS from ``s`` that stops once ``sigma[target]`` is final (all nodes
+    closer than ``target`` expanded). Returns the number of nodes touched."""
+    dist[s] = 0.0
+    sigma[s] = 1.0
+    order[0] = s
+    head = 0
+    tail = 1
+    while head < tail:
+        v = order[head]
+        if dist[v] >= dist[target]:
+            break
+        head += 1
+        dv1 = dist[v] + 1.0
+        sv = sigma[v]
+        for e in range(indptr[v], indptr[v + 1]):
+            w = indices[e]
+            dw = dist[w]
+            if dw > dv1:
+                dist[w] = dv1
+                sigma[w] = sv
+                order[tail] = w
+                tail += 1
+            elif dw == dv1:
+                sigma[w] += sv
+    return tail
+
+
+@_jit()
+def _dijkstra_to(indptr, indices, lengths, s, target, dist, sigma, touched, heap, pos):
+    """Dijkstra from ``s`` that stops once ``target`` is settled. Records
+    every node whose distance was set in ``touched``; returns their number."""
+    dist[s] = 0.0
+    sigma[s] = 1.0
+    heap[0] = s
+    pos[s] = 0
+    touched[0] = s
+    n_touched = 1
+    size = 1
+    while size > 0:
+        v = _heap_pop(heap, pos, dist, size)
+        size -= 1
+        pos[v] = -2
+        if v == target:
+            break
+        dv = dist[v]
+        sv = sigma[v]
+        for e in range(indptr[v], indptr[v + 1]):
+            w = indices[e]
+            pw = pos[w]
+            if pw == -2:
+                continue
+            nd = dv + lengths[e]
+            dw = dist[w]
+            if nd < dw:
+                dist[w] = nd
+                sigma[w] = sv
+                if pw == -1:
+                    touched[n_touched] = w
+                    n_touched += 1
+                    heap[size] = w
+                    pos[w] = size
+                    size += 1
+                    _heap_sift_up(heap, pos, dist, size - 1)
+                else:
+                    _heap_sift_up(heap, pos, dist, pw)
+            elif nd == dw:
+                sigma[w] += sv
+    return n_touched
+
+
+@_jit()
+def _sample_chunk(c, n_chunks, indptr, indices, lengths, rindptr, rindices, rlengths,
+                  weighted, sources, targets, seeds, counts):
+    """Samples ``c, c + n_chunks, ...``: for sample k, one shortest path from
+    ``sources[k]`` to ``targets[k]`` chosen uniformly at random among all
+    shortest paths (if any), and +1 in ``counts[c]`` for each of its
+    interior nodes.
+
+    The path is drawn backwards from the target: at node x the predecessor p
+    is chosen with probability ``sigma[p] / sigma[x]`` (Riondato and
+    Kornaropoulos 2016, Alg. 1). ``rindptr``/``rindices``/``rlengths`` are
+    the reversed graph. Sample k draws its random numbers from its own
+    splitmix64 stream seeded by ``seeds[k]``, and counts are integers, so the
+    result is the same for any number of threads or chunks."""
+    n = indptr.shape[0] - 1
+    dist = np.full(n, np.inf)
+    sigma = np.zeros(n)
+    order = np.empty(n, np.int32)
+    heap = np.empty(n if weighted else 0, np.int32)
+    pos = np.full(n if weighted else 0, -1, np.int32)
+    for k in range(c, sources.shape[0], n_chunks):
+        u = sources[k]
+        v = targets[k]
+        if weighted:
+            touched = _dijkstra_to(indptr, indices, lengths, u, v, dist, sigma, order, heap, pos)
+        else:
+            touched = _bfs_to(indptr, indices, u, v, dist, sigma, order)
+        if dist[v] < np.inf:
+            state = seeds[k]
+            x = v
+            while True:
+                state, draw = _splitmix64(state)
+                threshold = draw * sigma[x]
+                dx = dist[x]
+                acc = 0.0
+                chosen = -1
+                for e in range(rindptr[x], rindptr[x + 1]):
+                    p = rindices[e]
+                    if weighted:
+                        on_path = dist[p] + rlengths[e] == dx
+                    else:
+                        on_path = dist[p] + 1.0 == dx
+                    if on_path:
+                        chosen = p
+                        acc += sigma[p]
+                        if acc > threshold:
+                            break
+                x = chosen
+                if x == u:
+                    break
+                counts[c, x] += 1
+        for i in range(touched):
+            t = order[i]
+            dist[t] = np.inf
+            if weighted:
+                pos[t] = -1
+
+
+@_jit(parallel=True)
+def _sample_kernel_parallel(n_chunks, indptr, indices, lengths, rindptr, rindices, rlengths,
+                            weighted, sources, targets, seeds, counts):
+    """All chunks of :func:`_sample_chunk`, in parallel."""
+    for c in prange(n_chunks):
+        _sample_chunk(c, n_chunks, indptr, indices, lengths, rindptr, rindices, rlengths,
+                      weighted, sources, targets, seeds, counts)
+
+
+# ---------------------------------------------------------------------------
+# vertex-diameter bound helpers
+
+
+@_jit()
+def _dag_longest_path(n_nodes, tails, heads, node_weight):
+    """Largest total node weight on a path of a DAG given by edges
+    ``tails[i] -> heads[i]`` (Kahn's topological order)."""
+    indeg = np.zeros(n_nodes, np.int64)
+    outdeg = np.zeros(n_nodes, np.int64)
+    for i in range(tails.shape[0]):
+        indeg[heads[i]] += 1
+        outdeg[tails[i]] += 1
+    start = np.zeros(n_nodes + 1, np.int64)
+    for v in range(n_nodes):
+        start[v + 1] = start[v] + outdeg[v]
+    fill = start[:-1].copy()
+    succ = np.empty(tails.shape[0], np.int64)
+    for i in range(tails.shape[0]):
+        succ[fill[tails[i]]] = heads[i]
+        fill[tails[i]] += 1
+    best = node_weight.copy()
+    queue = np.empty(n_nodes, np.int64)
+    tail = 0
+    for v in range(n_nodes):
+        if indeg[v] == 0:
+            queue[tail] = v
+            tail += 1
+    head = 0
+    longest = 0.0
+    while head < tail:
+        v = queue[head]
+        head += 1
+        if best[v] > longest:
+            longest = best[v]
+        for i in range(start[v], start[v + 1]):
+            w = succ[i]
+            if best[v] + node_weight[w] > best[w]:
+                best[w] = best[v] + node_weight[w]
+            indeg[w] -= 1
+            if indeg[w] == 0:
+                queue[tail] = w
+                tail += 1
+    return longest
+
+
+# ---------------------------------------------------------------------------
+# drivers: split the work into chunks, run them in parallel when worth it
+
+# Chunks per kernel call. Fixed (not one per thread) so that partial sums are
+# added in the same order whatever the number of threads.
+_MIN_CHUNKS = 16
+
+# Below this many edge and node visits a kernel runs on the calling thread:
+# waking the thread pool costs more than it saves, above all on a busy
+# machine where a worker may wait a whole time slice to be scheduled.
+_PARALLEL_WORK = 4_000_000
+
+
+def _n_chunks(n_items: int) -> int:
+    return max(1, min(n_items, max(_MIN_CHUNKS, numba.get_num_threads())))
+
+
+def _parallel(n_items: int, work_per_item: int) -> bool:
+    return numba.get_num_threads() > 1 and n_items * work_per_item >= _PARALLEL_WORK
+
+
+def path_sums(indptr, indices, lengths, weighted, sources, src_weight, tgt_weight,
+              *, bc: bool, dist: bool, reach: bool):
+    """One traversal per source (see :func:`_path_chunk`). Returns the arrays
+    ``bc, dist_sum, n_reach, inv_dist_sum, in_reach, out_reach`` (length 0
+    when not asked for)."""
+    n = indptr.shape[0] - 1
+    n_chunks = _n_chunks(len(sources))
+    bc_part = np.zeros((n_chunks, n if bc else 0))
+    dist_parts = [np.zeros((n_chunks, n if dist else 0)) for _ in range(3)]
+    inr_part = np.zeros((n_chunks, n if reach else 0))
+    out_reach = np.zeros(n if reach else 0)
+    args = (indptr, indices, lengths, weighted, sources, src_weight, tgt_weight,
+            bc_part, *dist_parts, inr_part, out_reach)
+    if _parallel(len(sources), indices.shape[0] + n):
+        _path_kernel_parallel(n_chunks, *args)
+    else:
+        for c in range(n_chunks):
+            _path_chunk(c, n_chunks, *args)
+    sums = [part.sum(axis=0) for part in (bc_part, *dist_parts, inr_part)]
+    return (*sums, out_reach)
+
+
+def sample_counts(indptr, indices, lengths, rindptr, rindices, rlengths, weighted,
+                  sources, targets, seeds) -> np.ndarray:
+    """How many sampled shortest paths each node is interior to (see
+    :func:`_sample_chunk`)."""
+    n = indptr.shape[0] - 1
+    n_chunks = _n_chunks(len(sources))
+    counts = np.zeros((n_chunks, n), np.int64)
+    args = (indptr, indices, lengths, rindptr, rindices, rlengths, weighted,
+            sources, targets, seeds, counts)
+    # a sampled search stops early: count a tenth of the graph per sample
+    if _parallel(len(sources), (indices.shape[0] + n) // 10):
+        _sample_kernel_parallel(n_chunks, *args)
+    else:
+        for c in range(n_chunks):
+            _sample_chunk(c, n_chunks, *args)
+    return counts.sum(axis=0)

@@ -1,0 +1,388 @@
+"""Compiled kernels (numba) behind key-player sets and disruption.
+
+Everything here works on an undirected simple graph given as CSR arrays
+(``indptr``, ``indices``: each edge stored in both directions, no
+self-loops) and on boolean ``removed`` masks: a removed node and its edges
+are absent. Nothing builds an ``n x n`` array.
+
+Parallel kernels split their work into a fixed number of chunks (item ``i``
+goes to chunk ``i % n_chunks``), each chunk with its own work arrays, and
+write one result per item: results do not depend on the number of threads.
+Traversals reset only the nodes they touched, so one traversal costs time
+proportional to the part of the graph it reaches.
+"""
+from __future__ import annotations
+
+import numba
+import numpy as np
+from numba import prange
+
+__all__: list[str] = []
+
+
+def _jit(parallel: bool = False):
+    """``numba.njit`` with an on-disk cache when one can be had."""
+
+    def decorate(func):
+        try:
+            return numba.njit(cache=True, parallel=parallel, nogil=True)(func)
+        except RuntimeError:  # no cache locator: read-only tree and home
+            return numba.njit(cache=False, parallel=parallel, nogil=True)(func)
+
+    return decorate
+
+
+# ---------------------------------------------------------------------------
+# fragmentation: component sizes after removing each node
+
+
+@_jit()
+def _removal_pair_counts(indptr, indices, removed):
+    """For the graph ``G - removed`` and every node ``v`` still in it, the
+    number of ordered connected pairs ``Q(v) = sum_k s_k (s_k - 1)`` over the
+    components of ``G - removed - v``; ``-1`` for removed nodes.
+
+    One iterative depth-first search (Hopcroft-Tarjan low points) gives, for
+    each node ``v`` in a component of size ``N``, the sizes of the DFS
+    subtrees of children ``c`` with ``low[c] >= disc[v]``: exactly the pieces
+    cut off when ``v`` goes; the rest of the component, ``N - 1 - sum``, stays
+    in one piece. Returns ``(q, q_now)`` where ``q_now`` is the count for
+    ``G - removed`` itself."""
+    n = indptr.shape[0] - 1
+    disc = np.full(n, -1, np.int64)
+    low = np.zeros(n, np.int64)
+    parent = np.full(n, -1, np.int64)
+    size = np.zeros(n, np.int64)
+    cursor = np.zeros(n, np.int64)
+    piece_sum = np.zeros(n, np.int64)
+    piece_sq = np.zeros(n, np.int64)
+    comp_size = np.zeros(n, np.int64)
+    stack = np.empty(n, np.int64)
+    visit = np.empty(n, np.int64)
+    q = np.full(n, -1, np.int64)
+    clock = 0
+    q_now = 0
+    for r in range(n):
+        if removed[r] or disc[r] >= 0:
+            continue
+        first = clock
+        disc[r] = clock
+        low[r] = clock
+        visit[clock] = r
+        clock += 1
+        size[r] = 1
+        cursor[r] = indptr[r]
+        stack[0] = r
+        top = 1
+        while top > 0:
+            v = stack[top - 1]
+            if cursor[v] < indptr[v + 1]:
+                w = indices[cursor[v]]
+                cursor[v] += 1
+                if removed[w] or w == v:
+                    continue
+                if disc[w] < 0:
+                    parent[w] = v
+                    disc[w] = clock
+                    low[w] = clock
+                    visit[clock] = w
+                    clock += 1
+                    size[w] = 1
+                    cursor[w] = indptr[w]
+                    stack[top] = w
+                    top += 1
+                elif w != parent[v] and disc[w] < low[v]:
+                    low[v] = disc[w]
+            else:
+                top -= 1
+                p = parent[v]
+                if p >= 0:
+                    if low[v] < low[p]:
+                        low[p] = low[v]
+                    size[p] += size[v]
+                    if low[v] >= disc[p]:
+                        s = size[v]
+                        piece_sum[p] += s
+                        piece_sq[p] += s * (s - 1)
+        big = size[r]
+        q_now += big * (big - 1)
+        for i in range(first, clock):
+            comp_size[visit[i]] = big
+    for v in range(n):
+        if removed[v]:
+            continue
+        big = comp_size[v]
+        rest = big - 1 - piece_sum[v]
+        q[v] = q_now - big * (big - 1) + piece_sq[v] + rest * (rest - 1)
+    return q, q_now
+
+
+@_jit()
+def _find(root, x):
+    while root[x] != x:
+        root[x] = root[root[x]]
+        x = root[x]
+    return x
+
+
+@_jit()
+def _removal_profile(indptr, indices, order, n_removed):
+    """Component figures of ``G - order[:c]`` for every ``c = 0..n_removed``.
+
+    Nodes are added back in reverse removal order into a union-find
+    structure, so the whole profile costs about one pass over the edges.
+    Returns ``(largest, n_components, pairs)`` arrays of length
+    ``n_removed + 1``: the largest component's size, the number of
+    components (isolated nodes count) and ``sum_k s_k (s_k - 1)``."""
+    n = indptr.shape[0] - 1
+    active = np.ones(n, np.bool_)
+    for i in range(n_removed):
+        active[order[i]] = False
+    root = np.arange(n)
+    size = np.ones(n, np.int64)
+    largest = np.zeros(n_removed + 1, np.int64)
+    n_comp = np.zeros(n_removed + 1, np.int64)
+    pairs = np.zeros(n_removed + 1, np.int64)
+    comps = 0
+    big = 0
+    total = 0
+    for v in range(n):
+        if active[v]:
+            comps += 1
+            big = max(big, 1)
+    for v in range(n):
+        if not active[v]:
+            continue
+        for e in range(indptr[v], indptr[v + 1]):
+            w = indices[e]
+            if w < v and active[w]:
+                a = _find(root, v)
+                b = _find(root, w)
+                if a != b:
+                    if size[a] < size[b]:
+                        a, b = b, a
+                    total += 2 * size[a] * size[b]
+                    size[a] += size[b]
+                    root[b] = a
+                    comps -= 1
+                    if size[a] > big:
+                        big = size[a]
+    largest[n_removed] = big
+    n_comp[n_removed] = comps
+    pairs[n_removed] = total
+    for c in range(n_removed - 1, -1, -1):
+        v = order[c]
+        active[v] = True
+        comps += 1
+        if big < 1:
+            big = 1
+        for e in range(indptr[v], indptr[v + 1]):
+            w = indices[e]
+            if active[w] and w != v:
+                a = _find(root, v)
+                b = _find(root, w)
+                if a != b:
+                    if size[a] < size[b]:
+                        a, b = b, a
+                    total += 2 * size[a] * size[b]
+                    size[a] += size[b]
+                    root[b] = a
+                    comps -= 1
+                    if size[a] > big:
+                        big = size[a]
+        largest[c] = big
+        n_comp[c] = comps
+        pairs[c] = total
+    return largest, n_comp, pairs
+
+
+# ---------------------------------------------------------------------------
+# distances: harmonic sums (efficiency, distance-weighted fragmentation)
+
+
+@_jit()
+def _harmonic_from(indptr, indices, removed, extra, s, dist, queue):
+    """Sum of ``1 / d(s, t)`` over the nodes ``t != s`` that ``s`` reaches
+    in ``G - removed - {extra}`` (``extra = -1``: none). Leaves ``dist`` at
+    ``inf`` everywhere on return."""
+    dist[s] = 0.0
+    queue[0] = s
+    head = 0
+    tail = 1
+    total = 0.0
+    while head < tail:
+        v = queue[head]
+        head += 1
+        dv1 = dist[v] + 1.0
+        for e in range(indptr[v], indptr[v + 1]):
+            w = indices[e]
+            if dist[w] == np.inf and not removed[w] and w != extra:
+                dist[w] = dv1
+                total += 1.0 / dv1
+                queue[tail] = w
+                tail += 1
+    for i in range(tail):
+        dist[queue[i]] = np.inf
+    return total
+
+
+def _harmonic_matrix_py(indptr, indices, removed, extras, sources, n_chunks):
+    """``out[i, j]``: harmonic sum of source ``sources[j]`` in
+    ``G - removed - {extras[i]}`` (``extras[i] = -1`` removes nothing more);
+    NaN where the source itself is removed."""
+    n = indptr.shape[0] - 1
+    n_extra = extras.shape[0]
+    n_src = sources.shape[0]
+    out = np.empty((n_extra, n_src))
+    total = n_extra * n_src
+    for c in prange(n_chunks):
+        dist = np.full(n, np.inf)
+        queue = np.empty(n, np.int64)
+        for item in range(c, total, n_chunks):
+            i = item // n_src
+            j = item - i * n_src
+            s = sources[j]
+            x = extras[i]
+            if removed[s] or s == x:
+                out[i, j] = np.nan
+            else:
+                out[i, j] = _harmonic_from(indptr, indices, removed, x, s, dist, queue)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# reach: distances from a set, and what adding one node would add
+
+
+@_jit()
+def _set_distances(indptr, indices, members):
+    """Hop distance from the nearest node in ``members`` (``inf`` when
+    unreachable; 0 for members): one multi-source breadth-first search."""
+    n = indptr.shape[0] - 1
+    dist = np.full(n, np.inf)
+    queue = np.empty(n, np.int64)
+    tail = 0
+    for v in members:
+        if dist[v] != 0.0:
+            dist[v] = 0.0
+            queue[tail] = v
+            tail += 1
+    head = 0
+    while head < tail:
+        v = queue[head]
+        head += 1
+        dv1 = dist[v] + 1.0
+        for e in range(indptr[v], indptr[v + 1]):
+            w = indices[e]
+            if dist[w] == np.inf:
+                dist[w] = dv1
+                queue[tail] = w
+                tail += 1
+    return dist
+
+
+@_jit()
+def _reach_value(d, m):
+    """The contribution of a node at distance ``d`` from the set: ``1/d``
+    (``m <= 0``, distance-weighted reach) or ``1`` if ``d <= m`` (m-reach);
+    0 when unreachable or at distance 0 (a member)."""
+    if d == 0.0 or d == np.inf:
+        return 0.0
+    if m <= 0:
+        return 1.0 / d
+    return 1.0 if d <= m else 0.0
+
+
+def _reach_gains_py(indptr, indices, base_dist, candidates, m, n_chunks):
+    """For each candidate ``v`` (not in the base set B: ``base_dist[v] > 0``)
+    the change of ``sum_{j not in B} value(d(B, j))`` when ``v`` joins B.
+
+    A breadth-first search from ``v`` expands a node ``j`` only while
+    ``d(v, j) < d(B, j)`` (and ``d(v, j) < m`` for m-reach): past a node the
+    base set reaches at least as fast, ``d(B, x) <= d(B, j) + d(j, x) <=
+    d(v, x)``, so nothing beyond it can gain; and every node that does gain
+    has its shortest path from ``v`` through expanded nodes only, so its
+    distance is exact. ``v`` itself leaves the sum (a member is not counted)."""
+    n = indptr.shape[0] - 1
+    n_cand = candidates.shape[0]
+    gains = np.zeros(n_cand)
+    for c in prange(n_chunks):
+        dist = np.full(n, np.inf)
+        queue = np.empty(n, np.int64)
+        for i in range(c, n_cand, n_chunks):
+            v = candidates[i]
+            gain = -_reach_value(base_dist[v], m)
+            dist[v] = 0.0
+            queue[0] = v
+            head = 0
+            tail = 1
+            while head < tail:
+                x = queue[head]
+                head += 1
+                dx = dist[x]
+                if dx >= base_dist[x] or (m > 0 and dx >= m):
+                    continue
+                dx1 = dx + 1.0
+                for e in range(indptr[x], indptr[x + 1]):
+                    w = indices[e]
+                    if dist[w] == np.inf:
+                        dist[w] = dx1
+                        queue[tail] = w
+                        tail += 1
+                        if dx1 < base_dist[w]:
+                            gain += _reach_value(dx1, m) - _reach_value(base_dist[w], m)
+            for t in range(tail):
+                dist[queue[t]] = np.inf
+            gains[i] = gain
+    return gains
+
+
+# Each item is computed on its own, so the serial and the parallel builds give
+# the same bytes; the serial one avoids the cost of starting the thread pool
+# (milliseconds, far more on a busy machine) when the work is small.
+_PARALLEL_WORK = 2_000_000
+
+_harmonic_matrix_par = _jit(parallel=True)(_harmonic_matrix_py)
+_harmonic_matrix_ser = _jit()(_harmonic_matrix_py)
+_reach_gains_par = _jit(parallel=True)(_reach_gains_py)
+_reach_gains_ser = _jit()(_reach_gains_py)
+
+
+def _harmonic_matrix(indptr, indices, removed, extras, sources, n_chunks):
+    """See :func:`_harmonic_matrix_py`; parallel when the work is large."""
+    work = len(extras) * len(sources) * (len(indices) + len(indptr))
+    kernel = _harmonic_matrix_par if work > _PARALLEL_WORK else _harmonic_matrix_ser
+    return kernel(indptr, indices, removed, extras, sources, n_chunks)
+
+
+def _reach_gains(indptr, indices, base_dist, candidates, m, n_chunks):
+    """See :func:`_reach_gains_py`; parallel when the work may be large."""
+    work = len(candidates) * (len(indices) + len(indptr))
+    kernel = _reach_gains_par if work > _PARALLEL_WORK else _reach_gains_ser
+    return kernel(indptr, indices, base_dist, candidates, m, n_chunks)
+
+
+@_jit()
+def _component_of(indptr, indices, removed, starts):
+    """The nodes of ``G - removed`` reachable from any node in ``starts``
+    (removed starts are skipped), as an array."""
+    n = indptr.shape[0] - 1
+    seen = np.zeros(n, np.bool_)
+    queue = np.empty(n, np.int64)
+    tail = 0
+    for s in starts:
+        if not removed[s] and not seen[s]:
+            seen[s] = True
+            queue[tail] = s
+            tail += 1
+    head = 0
+    while head < tail:
+        v = queue[head]
+        head += 1
+        for e in range(indptr[v], indptr[v + 1]):
+            w = indices[e]
+            if not removed[w] and not seen[w]:
+                seen[w] = True
+                queue[tail] = w
+                tail += 1
+    return queue[:tail].copy()

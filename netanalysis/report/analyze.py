@@ -1,0 +1,325 @@
+"""The main job: from a dataset folder to the files an analyst reads.
+
+``analyze`` runs every stage in order (read and validate -> graph ->
+centrality -> roles -> key actors -> disruption), times each, and writes the
+results into a new output folder, atomically:
+
+============================ =================================================
+``key_actors.csv``           rank, member_id, score, role, evidence, stability
+``roles.csv``/``.parquet``   role, confidence and evidence of every member
+``centrality.csv``/``.parquet`` the centrality panel of every graph node
+``disruption.csv``/``.parquet`` the disruption curves, one row per strategy and step
+``summary.json``             dataset and graph figures, parameters, versions, time per stage
+``graph.graphml``            the graph with measures and roles as node attributes
+``report.html``              the self-contained report
+============================ =================================================
+"""
+from __future__ import annotations
+
+import json
+import platform
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..forum import Forum, read_forum
+from ..forum.writers import atomic_folder, is_inside, write_table
+from ..graphs import InteractionGraph, coparticipation_graph, reply_graph
+from . import plots
+from .graphml import write_graphml
+from .html import Section, render_report
+
+__all__ = ["analyze", "Analysis", "GRAPHS", "OUTPUT_FILES"]
+
+GRAPHS = ("reply", "coparticipation")
+OUTPUT_FILES = ("key_actors.csv", "roles", "centrality", "disruption", "summary.json", "graph.graphml", "report.html")
+STAGES = ("read", "graph", "centrality", "roles", "key actors", "disruption", "report")
+_VERSIONED = ("netanalysis", "numpy", "scipy", "pandas", "networkx", "igraph", "numba", "pyarrow", "matplotlib")
+
+
+@dataclass
+class Analysis:
+    """What :func:`analyze` computed (also written to ``out``)."""
+
+    forum: Forum
+    graph: InteractionGraph
+    centrality: pd.DataFrame
+    roles: pd.DataFrame
+    key_actors: pd.DataFrame
+    disruption: pd.DataFrame
+    summary: dict
+    out: Path
+    timings: dict = field(default_factory=dict)
+
+
+class _Progress:
+    """Stage timer with an optional progress bar on the terminal."""
+
+    def __init__(self, show: bool):
+        self.timings: dict[str, float] = {}
+        self.bar = None
+        if show:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=len(STAGES), unit="stage", leave=False, dynamic_ncols=True)
+
+    @contextmanager
+    def stage(self, name: str):
+        if self.bar is not None:
+            self.bar.set_description(name)
+        t0 = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - t0, 3)
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in _VERSIONED:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _build_graph(forum: Forum, kind: str) -> InteractionGraph:
+    if kind == "reply":
+        return reply_graph(forum, rule="auto")
+    if kind == "coparticipation":
+        return coparticipation_graph(forum, weighting="newman")
+    raise ValueError(f"graph must be one of {GRAPHS}, not {kind!r}")
+
+
+def _disruption_steps(n: int) -> list[int]:
+    """Ten removal counts up to 5% of the members (at most 100): the few
+    members an investigation can act on."""
+    most = int(max(1, min(100, round(0.05 * n))))
+    return sorted({int(round(x)) for x in np.linspace(0, most, 11)})
+
+
+def _table_one(forum: Forum) -> pd.DataFrame:
+    s = forum.summary()
+    first, last = s["first_post"], s["last_post"]
+    rows = [
+        ("online", f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"),
+        ("members", s["members"]),
+        ("posting members", s["posting_members"]),
+        ("staff (is_staff)", s["staff"]),
+        ("statuses in the hierarchy", s["statuses"]),
+        ("subforums", s["subforums"]),
+        ("threads", s["threads"]),
+        ("posts", s["posts"]),
+        ("posts with an explicit reply_to", s["replies_with_reply_to"]),
+        ("private messages", s["messages"]),
+    ]
+    return pd.DataFrame(rows, columns=["", "figure"])
+
+
+def _roles_by_subforum(forum: Forum, roles: pd.DataFrame) -> pd.DataFrame:
+    pa = forum.post_arrays
+    member_role = roles["role"].reindex(forum.members["member_id"]).fillna("lurker").to_numpy()
+    sub = forum.thread_subforum[pa.thread]
+    names = forum.subforums["name"].fillna(forum.subforums["subforum_id"].astype(str)).astype(str).to_numpy()
+    label = np.where(sub >= 0, names[np.maximum(sub, 0)] if len(names) else "", "(unknown)")
+    df = pd.DataFrame({"role": member_role[pa.author], "subforum": label})
+    table = df.groupby(["role", "subforum"]).size().unstack(fill_value=0)
+    order = [r for r in plots.ROLE_COLOURS if r in table.index]
+    return table.reindex(order)
+
+
+def _core_edges(graph: InteractionGraph, key: list, per_actor: int = 8) -> pd.DataFrame:
+    """Edges among the key actors and their strongest neighbours."""
+    und = graph.to_undirected().adjacency
+    rows = graph.node_ids.get_indexer(key)
+    rows = rows[rows >= 0]
+    keep = set(rows.tolist())
+    for r in rows:
+        start, end = und.indptr[r], und.indptr[r + 1]
+        nbrs, w = und.indices[start:end], und.data[start:end]
+        keep.update(nbrs[np.argsort(-w, kind="stable")[:per_actor]].tolist())
+    nodes = np.array(sorted(keep), dtype=np.int64)
+    sub = und[nodes][:, nodes].tocoo()
+    upper = sub.row < sub.col
+    ids = graph.node_ids.take(nodes)
+    return pd.DataFrame({
+        "source": ids.take(sub.row[upper]), "target": ids.take(sub.col[upper]), "weight": sub.data[upper],
+    })
+
+
+def _rank_correlation(panel: pd.DataFrame) -> pd.DataFrame:
+    varying = panel.loc[:, panel.nunique() > 1]
+    return varying.rank().corr(method="pearson")
+
+
+def _report(forum, graph, panel, roles, ranked, disruption, summary, label) -> str:
+    s = []
+    sec = Section("dataset", "The dataset")
+    sec.text("In the form of Table 1 of the study (van der Bruggen & Blokland).").table(_table_one(forum))
+    rep = forum.report
+    if rep.derived:
+        sec.text("Derived: " + "; ".join(rep.derived))
+    if len(rep.dropped):
+        counts = rep.dropped.groupby(["table", "problem"]).size().rename("rows dropped").reset_index()
+        sec.text("Rows dropped by validation (every one is listed in the validation report):", "warn").table(counts)
+    else:
+        sec.text("Validation dropped no rows.")
+    for note in rep.notes:
+        sec.text(note, "note")
+    s.append(sec)
+
+    s.append(Section("activity", "Activity over time").figure(
+        plots.activity_over_time(forum.posts, forum.messages),
+        "Posts, posting members and private messages per calendar month (symmetric log scale)."))
+
+    dist = {c.replace("_", "-"): panel[c] for c in ("in_degree", "out_degree", "in_strength", "out_strength", "degree", "strength") if c in panel}
+    s.append(Section("distributions", "Degree and strength distributions").figure(
+        plots.degree_distribution(dist),
+        f"Complementary cumulative distributions on log-log axes, {graph.kind} graph ({graph.n_nodes:,} members, {graph.n_edges:,} edges)."))
+
+    ka = Section("key-actors", "Key actors")
+    ka.text("Ranked by the evidence that a member belongs to the management team, the moderators or the technical "
+            "members (role detection), ties ordered by six structural measures; the evidence names the role's deciding "
+            "behaviours and the highest structural percentiles (see netanalysis.key_actors). Stability: share of "
+            "resamples, each without a fifth of the posts, in which the member stays in this list.")
+    ka.table(ranked.assign(score=ranked["score"].round(3)))
+    s.append(ka)
+
+    rs = Section("roles", "Roles")
+    rs.figure(plots.role_composition(roles["role"]), "Members per detected role.")
+    rs.figure(plots.roles_by_subforum(_roles_by_subforum(forum, roles)),
+              "Share of each subforum's posts written by members of each role.")
+    s.append(rs)
+
+    corr = _rank_correlation(panel)
+    s.append(Section("centrality-agreement", "How the centralities agree").figure(
+        plots.rank_correlation(corr), "Spearman rank correlation between the measures of the panel, over all graph nodes."))
+
+    dis = Section("disruption", "Disruption")
+    dis.text("Members removed step by step by each strategy; after each step, what is left of the network "
+             "(undirected, in hops). Random removal is averaged over repeats, with one standard deviation shaded.")
+    dis.figure(plots.disruption_curves(disruption, "lcc_share"), "Largest component as a share of all members.")
+    dis.figure(plots.disruption_curves(disruption, "efficiency"), "Global efficiency of the remaining network.")
+    s.append(dis)
+
+    key = ranked["member_id"].tolist()[:25]
+    s.append(Section("core-network", "The core of the network").figure(
+        plots.core_network(_core_edges(graph, key), roles["role"], key, seed=summary["parameters"]["seed"]),
+        "The top 25 key actors (numbered by rank) and their strongest neighbours, coloured by detected role."))
+
+    par = Section("parameters", "Parameters, versions and timings")
+    par.table(pd.DataFrame(sorted(summary["parameters"].items()), columns=["parameter", "value"]).astype(str))
+    par.table(pd.DataFrame(sorted(summary["versions"].items()), columns=["library", "version"]))
+    par.table(pd.DataFrame(list(summary["seconds"].items()), columns=["stage", "seconds"]))
+    s.append(par)
+    return render_report(f"netanalysis report: {label}", f"Generated by netanalysis {summary['versions']['netanalysis']}; "
+                         "structure only, no message content was read.", s)
+
+
+def analyze(
+    dataset,
+    out,
+    *,
+    graph: str = "reply",
+    top: int = 50,
+    seed: int = 0,
+    format: str = "csv",
+    on_error: str = "raise",
+    stability_repeats: int = 10,
+    progress: bool = False,
+    force: bool = False,
+) -> Analysis:
+    """Run every stage on ``dataset`` and write the results into ``out``.
+
+    Parameters
+    ----------
+    dataset : path
+        A dataset folder (see :func:`netanalysis.read_forum`).
+    out : path
+        The output folder; created, refused when it exists unless ``force``,
+        and never inside ``dataset``.
+    graph : {"reply", "coparticipation"}
+        The graph of the measures: replies (directed, the default) or shared
+        threads (undirected, Newman weights).
+    top : int
+        Length of the key-actor list.
+    seed : int
+        Seed of every random choice (resampling, random disruption, layouts).
+    format : {"csv", "parquet"}
+        Format of the roles, centrality and disruption tables.
+    """
+    from ..centrality import centrality
+    from ..keyplayers import disrupt, key_actors
+    from ..roles import forum_roles
+
+    dataset, out = Path(dataset), Path(out)
+    if is_inside(out, dataset) or is_inside(dataset, out):
+        raise ValueError(f"output {out} must not be the dataset folder, inside it, or contain it")
+    if out.exists() and not force:
+        raise FileExistsError(f"output {out} exists; choose another folder or pass force=True (--force)")
+    if format not in ("csv", "parquet"):
+        raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
+    if graph not in GRAPHS:
+        raise ValueError(f"graph must be one of {GRAPHS}, not {graph!r}")
+
+    bar = _Progress(progress)
+    try:
+        with bar.stage("read"):
+            forum = read_forum(dataset, on_error=on_error)
+        with bar.stage("graph"):
+            g = _build_graph(forum, graph)
+        with bar.stage("centrality"):
+            panel = centrality(g)
+        with bar.stage("roles"):
+            roles = forum_roles(forum, graph=g if graph == "reply" else None)
+        with bar.stage("key actors"):
+            ranked = key_actors(forum, top=top, graph=g, roles=roles, seed=seed,
+                                stability_repeats=stability_repeats)
+        with bar.stage("disruption"):
+            disruption = disrupt(
+                g, strategies=("random", "degree", "betweenness", "role", "keyplayer"),
+                steps=_disruption_steps(g.n_nodes), seed=seed, repeats=10,
+                roles=roles["role"], betweenness=panel["betweenness"] if "betweenness" in panel else None,
+            )
+        summary = {
+            "dataset": {k: (str(v) if isinstance(v, pd.Timestamp) else v) for k, v in forum.summary().items()},
+            "validation": {"derived": list(forum.report.derived), "notes": list(forum.report.notes),
+                           "dropped_rows": int(len(forum.report.dropped))},
+            "graph": {"kind": g.kind, "directed": g.directed, "weight": g.weight, "nodes": g.n_nodes,
+                      "edges": g.n_edges, "total_weight": g.total_weight,
+                      "meta": {k: (v if isinstance(v, (int, float, str, bool, type(None), dict, list)) else str(v))
+                               for k, v in g.meta.items()}},
+            "parameters": {"dataset": str(dataset), "graph": graph, "top": top, "seed": seed, "format": format,
+                           "on_error": on_error, "stability_repeats": stability_repeats},
+            "versions": _versions(),
+            "seconds": bar.timings,
+        }
+        with bar.stage("report"):
+            nodes = panel.join(roles[["role", "confidence"]], how="left")
+            with atomic_folder(out, overwrite=force) as tmp:
+                ranked.to_csv(tmp / "key_actors.csv", index=False, lineterminator="\n")
+                write_table(roles.rename_axis("member_id").reset_index(), tmp / f"roles.{format}", format)
+                write_table(panel.rename_axis("member_id").reset_index(), tmp / f"centrality.{format}", format)
+                write_table(disruption, tmp / f"disruption.{format}", format)
+                write_graphml(g, tmp / "graph.graphml", nodes)
+                summary["seconds"] = dict(bar.timings)
+                html = _report(forum, g, panel, roles, ranked, disruption, summary, dataset.name)
+                (tmp / "report.html").write_text(html, encoding="utf-8")
+        summary["seconds"] = dict(bar.timings)
+        # summary.json last, with every stage's time, replacing in place.
+        tmp_json = out / ".summary.json.tmp"
+        tmp_json.write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
+        tmp_json.replace(out / "summary.json")
+    finally:
+        bar.close()
+    return Analysis(forum, g, panel, roles, ranked, disruption, summary, out, dict(bar.timings))

@@ -1,0 +1,205 @@
+"""The report's figures, each returned as an SVG string.
+
+matplotlib draws text as paths in the SVG (``svg.fonttype = "path"``), so a
+figure needs no font from outside the file and the report stays
+self-contained. Figures use the Agg-free SVG backend directly and never open
+a window.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "ROLE_COLOURS", "activity_over_time", "degree_distribution", "role_composition",
+    "roles_by_subforum", "rank_correlation", "disruption_curves", "core_network",
+]
+
+#: One colour per role, the same in every figure (colour-blind-safe Okabe-Ito order).
+ROLE_COLOURS = {
+    "admin": "#D55E00",
+    "moderator": "#E69F00",
+    "technical": "#0072B2",
+    "distributor": "#009E73",
+    "requester": "#CC79A7",
+    "regular": "#56B4E9",
+    "newcomer": "#F0E442",
+    "lurker": "#999999",
+}
+
+
+def _figure(width=7.0, height=3.6):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig
+
+
+def _svg(fig) -> str:
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "netanalysis"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    text = buf.getvalue()
+    # Drop the XML prologue and doctype (the figure is inlined in HTML) and
+    # the RDF metadata block, which only names matplotlib's licence schema.
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    return text[text.index("<svg"):]
+
+
+def activity_over_time(posts: pd.DataFrame, messages: pd.DataFrame | None = None) -> str:
+    """Posts, posting members and private messages per month."""
+    t = posts["created_at"].dt.tz_convert("UTC").dt.tz_localize(None)
+    month = t.dt.to_period("M")
+    per_month = pd.DataFrame({
+        "posts": posts.groupby(month).size(),
+        "posting members": posts.groupby(month)["author_id"].nunique(),
+    })
+    if messages is not None and len(messages):
+        m = messages["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M")
+        per_month["messages"] = messages.groupby(m).size()
+    per_month = per_month.fillna(0)
+    fig = _figure()
+    ax = fig.add_subplot()
+    x = per_month.index.to_timestamp()
+    for col in per_month.columns:
+        ax.plot(x, per_month[col].to_numpy(), label=col, lw=1.5)
+    ax.set_yscale("symlog", linthresh=10)
+    ax.set_ylabel("per month")
+    ax.set_title("Activity over time")
+    ax.legend(frameon=False)
+    return _svg(fig)
+
+
+def degree_distribution(values: dict[str, pd.Series]) -> str:
+    """Complementary cumulative distributions on log-log axes.
+
+    ``values`` maps a label ("in-degree", "strength"...) to a Series of
+    non-negative values; zeros are left out (they have no logarithm) and
+    their number is given in the legend.
+    """
+    fig = _figure()
+    ax = fig.add_subplot()
+    for label, s in values.items():
+        v = np.sort(s.to_numpy(dtype=float))
+        zeros = int(np.count_nonzero(v <= 0))
+        v = v[v > 0]
+        if not len(v):
+            continue
+        ccdf = 1.0 - np.arange(len(v)) / len(v)
+        ax.loglog(v, ccdf, marker=".", ls="none", ms=3, label=f"{label} ({zeros} zero)")
+    ax.set_xlabel("value")
+    ax.set_ylabel("P(X >= x)")
+    ax.set_title("Degree and strength distributions")
+    ax.legend(frameon=False)
+    return _svg(fig)
+
+
+def role_composition(roles: pd.Series) -> str:
+    """Number of members per detected role."""
+    counts = roles.value_counts().reindex([r for r in ROLE_COLOURS if r in set(roles)])
+    fig = _figure(height=3.0)
+    ax = fig.add_subplot()
+    bars = ax.barh(counts.index[::-1], counts.to_numpy()[::-1],
+                   color=[ROLE_COLOURS[r] for r in counts.index[::-1]])
+    ax.bar_label(bars, padding=3)
+    ax.set_xscale("log")
+    ax.set_xlabel("members (log scale)")
+    ax.set_title("Role composition")
+    return _svg(fig)
+
+
+def roles_by_subforum(table: pd.DataFrame) -> str:
+    """Heatmap of posts by role (rows) and subforum (columns), as the share
+    of each subforum's posts."""
+    share = table.div(table.sum(axis=0).replace(0, np.nan), axis=1).fillna(0)
+    fig = _figure(width=max(5.0, 0.35 * share.shape[1] + 2.5), height=0.35 * share.shape[0] + 1.8)
+    ax = fig.add_subplot()
+    im = ax.imshow(share.to_numpy(), aspect="auto", cmap="Blues", vmin=0, vmax=1)
+    ax.set_yticks(range(share.shape[0]), share.index)
+    ax.set_xticks(range(share.shape[1]), [str(c) for c in share.columns], rotation=90, fontsize=7)
+    fig.colorbar(im, ax=ax, label="share of the subforum's posts")
+    ax.set_title("Roles across subforums")
+    return _svg(fig)
+
+
+def rank_correlation(corr: pd.DataFrame) -> str:
+    """Heatmap of Spearman rank correlations between measures."""
+    fig = _figure(width=0.45 * len(corr) + 3, height=0.45 * len(corr) + 2)
+    ax = fig.add_subplot()
+    im = ax.imshow(corr.to_numpy(), cmap="RdBu_r", vmin=-1, vmax=1)
+    ax.set_xticks(range(len(corr)), corr.columns, rotation=90, fontsize=7)
+    ax.set_yticks(range(len(corr)), corr.index, fontsize=7)
+    for (i, j), v in np.ndenumerate(corr.to_numpy()):
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=5,
+                color="white" if abs(v) > 0.6 else "black")
+    fig.colorbar(im, ax=ax, label="Spearman rank correlation")
+    ax.set_title("How the centralities agree")
+    return _svg(fig)
+
+
+def disruption_curves(df: pd.DataFrame, measure: str = "largest_component_share") -> str:
+    """One curve per strategy: ``measure`` against the share of members removed."""
+    fig = _figure()
+    ax = fig.add_subplot()
+    x_col = "fraction_removed" if "fraction_removed" in df else "removed"
+    for strategy, part in df.groupby("strategy", sort=False):
+        part = part.sort_values(x_col)
+        ax.plot(part[x_col], part[measure], marker="o", ms=3, label=str(strategy))
+        sd = f"{measure}_std"
+        if sd in part and part[sd].notna().any():
+            ax.fill_between(part[x_col], part[measure] - part[sd], part[measure] + part[sd], alpha=0.2)
+    ax.set_xlabel("share of members removed" if x_col == "fraction_removed" else "members removed")
+    ax.set_ylabel(measure.replace("_", " "))
+    ax.set_title("Disruption: removing members step by step")
+    ax.legend(frameon=False, fontsize=8)
+    return _svg(fig)
+
+
+def core_network(edges: pd.DataFrame, roles: pd.Series, key: list, seed: int = 0) -> str:
+    """The key actors and their neighbourhoods, coloured by role.
+
+    ``edges`` holds ``source, target, weight`` between the members drawn;
+    key actors are drawn larger and labelled with their rank.
+    """
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(pd.unique(pd.concat([edges["source"], edges["target"]])) if len(edges) else key)
+    g.add_nodes_from(key)
+    for s, t, w in edges[["source", "target", "weight"]].itertuples(index=False):
+        if s != t:
+            g.add_edge(s, t, weight=float(w))
+    # Sorted node order makes the seeded layout reproducible.
+    ordered = nx.Graph()
+    ordered.add_nodes_from(sorted(g.nodes, key=str))
+    ordered.add_edges_from(sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))))
+    pos = nx.spring_layout(ordered, seed=seed, weight=None, iterations=100)
+    fig = _figure(width=7.5, height=6.5)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    if ordered.number_of_edges():
+        xy = np.array([[pos[u], pos[v]] for u, v in ordered.edges()])
+        from matplotlib.collections import LineCollection
+
+        ax.add_collection(LineCollection(xy, colors="#bbbbbb", linewidths=0.4, zorder=1))
+    rank = {m: i + 1 for i, m in enumerate(key)}
+    nodes = list(ordered.nodes)
+    colours = [ROLE_COLOURS.get(roles.get(n, "regular"), "#56B4E9") for n in nodes]
+    sizes = [90 if n in rank else 12 for n in nodes]
+    xy = np.array([pos[n] for n in nodes]) if nodes else np.zeros((0, 2))
+    ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=colours, edgecolors="black", linewidths=0.3, zorder=2)
+    for n in nodes:
+        if n in rank:
+            ax.annotate(str(rank[n]), pos[n], fontsize=6, ha="center", va="center", zorder=3)
+    from matplotlib.lines import Line2D
+
+    present = [r for r in ROLE_COLOURS if r in set(roles.reindex(nodes).dropna())]
+    ax.legend(handles=[Line2D([], [], marker="o", ls="none", color=ROLE_COLOURS[r], label=r) for r in present],
+              frameon=False, fontsize=7, loc="lower left")
+    ax.set_title("The core of the network: key actors (numbered by rank) and their neighbours")
+    return _svg(fig)

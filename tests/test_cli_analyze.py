@@ -1,0 +1,170 @@
+"""`netanalysis generate` and `netanalysis analyze` end to end on the tiny
+preset, every error path, and the report in headless Chromium."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from netanalysis import read_forum
+from netanalysis.cli import main
+from netanalysis.report.html import SECTION_IDS
+
+ARTEFACTS = Path(__file__).parent / "artefacts"
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gen") / "tiny"
+    assert main(["generate", "--preset", "tiny", "--seed", "3", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def analysed(tiny, tmp_path_factory):
+    out = tmp_path_factory.mktemp("ana") / "result"
+    before = {p.name: p.read_bytes() for p in tiny.iterdir()}
+    assert main(["analyze", str(tiny), "--out", str(out), "--top", "15", "--seed", "1",
+                 "--stability-repeats", "3", "--quiet"]) == 0
+    # nothing is written inside the dataset
+    assert {p.name: p.read_bytes() for p in tiny.iterdir()} == before
+    return out
+
+
+def test_generate_writes_a_valid_dataset_with_truth(tiny):
+    names = sorted(p.name for p in tiny.iterdir())
+    assert names == ["ground_truth.csv", "members.csv", "messages.csv", "posts.csv", "subforums.csv", "threads.csv"]
+    forum = read_forum(tiny)
+    truth = pd.read_csv(tiny / "ground_truth.csv")
+    assert set(truth["member_id"]) == set(forum.members["member_id"])
+
+
+def test_analyze_writes_every_output(analysed):
+    names = sorted(p.name for p in analysed.iterdir())
+    assert names == sorted(["key_actors.csv", "roles.csv", "centrality.csv", "disruption.csv",
+                            "summary.json", "graph.graphml", "report.html"])
+    ka = pd.read_csv(analysed / "key_actors.csv")
+    assert list(ka.columns) == ["rank", "member_id", "score", "role", "evidence", "stability"]
+    assert ka["rank"].tolist() == list(range(1, 16))
+    assert ka["score"].is_monotonic_decreasing
+    assert ka["stability"].between(0, 1).all()
+    roles = pd.read_csv(analysed / "roles.csv")
+    assert {"member_id", "role", "confidence", "evidence"} <= set(roles.columns)
+    summary = json.loads((analysed / "summary.json").read_text())
+    assert summary["parameters"]["top"] == 15 and summary["parameters"]["seed"] == 1
+    assert set(summary["seconds"]) >= {"read", "graph", "centrality", "roles", "key actors", "disruption", "report"}
+    assert summary["versions"]["numpy"]
+    g = nx.read_graphml(analysed / "graph.graphml")
+    assert g.number_of_nodes() == summary["graph"]["nodes"]
+    assert g.number_of_edges() == summary["graph"]["edges"]
+    some = next(iter(g.nodes(data=True)))[1]
+    assert "role" in some and "pagerank" in some
+    dis = pd.read_csv(analysed / "disruption.csv")
+    assert {"random", "degree", "betweenness", "role", "keyplayer"} <= set(dis["strategy"])
+
+
+def test_report_is_self_contained(analysed):
+    html = (analysed / "report.html").read_text()
+    for section in SECTION_IDS:
+        assert f'id="{section}"' in html
+    lowered = html.lower()
+    assert "<script" not in lowered and "@import" not in lowered and "<link" not in lowered
+    # nothing that a browser would fetch: every href/src is a fragment or inline data
+    import re
+    refs = re.findall(r'(?:href|src)\s*=\s*"([^"]*)"', lowered) + re.findall(r"url\(([^)]*)\)", lowered)
+    assert refs and all(r.startswith(("#", "data:")) for r in refs), [r for r in refs if not r.startswith(("#", "data:"))][:5]
+    assert html.count("<svg") >= 8
+
+
+def test_analyze_parquet_and_force(tiny, tmp_path):
+    out = tmp_path / "pq"
+    args = ["analyze", str(tiny), "--out", str(out), "--format", "parquet", "--stability-repeats", "0", "--quiet"]
+    assert main(args) == 0
+    assert (out / "centrality.parquet").exists() and (out / "roles.parquet").exists()
+    assert main(args) == 2                       # existing output refused
+    assert main(args + ["--force"]) == 0
+
+
+def test_analyze_error_paths(tiny, tmp_path, capsys):
+    # output inside the dataset
+    assert main(["analyze", str(tiny), "--out", str(tiny / "out"), "--quiet"]) == 2
+    assert "must not be the dataset folder" in capsys.readouterr().err
+    assert not (tiny / "out").exists()
+    # a missing dataset
+    assert main(["analyze", str(tmp_path / "none"), "--out", str(tmp_path / "o1"), "--quiet"]) == 2
+    assert "no dataset folder" in capsys.readouterr().err
+    # a broken dataset: one readable message naming table, column and rows; no traceback
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny, broken)
+    posts = pd.read_csv(broken / "posts.csv")
+    posts.loc[[4, 9], "thread_id"] = 10**9
+    posts.to_csv(broken / "posts.csv", index=False)
+    assert main(["analyze", str(broken), "--out", str(tmp_path / "o2"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "posts.thread_id: post in an unknown thread: 2 rows" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "o2").exists()
+    # the same data with --on-error drop goes through
+    assert main(["analyze", str(broken), "--out", str(tmp_path / "o3"), "--on-error", "drop",
+                 "--stability-repeats", "0", "--quiet"]) == 0
+    # a missing required column
+    (broken / "posts.csv").write_text("post_id,thread_id,created_at\n1,1,2012-01-01\n")
+    assert main(["analyze", str(broken), "--out", str(tmp_path / "o4"), "--quiet"]) == 2
+    assert "posts.author_id: required column is missing" in capsys.readouterr().err
+
+
+def test_debug_shows_traceback(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "netanalysis.cli", "--debug", "validate", str(tmp_path / "none")],
+                          capture_output=True, text=True)
+    # validate reports invalid data on stdout with exit 2 and no traceback even with --debug
+    assert proc.returncode == 2 and "no dataset folder" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "netanalysis.cli", "--debug", "analyze", str(tmp_path / "none"),
+                           "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_report_renders_in_headless_chromium(analysed):
+    exe = _chromium()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (.ci/run installs Debian's chromium)")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    ARTEFACTS.mkdir(exist_ok=True)
+    messages, failed = [], []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("console", lambda m: messages.append((m.type, m.text)))
+        page.on("pageerror", lambda e: messages.append(("pageerror", str(e))))
+        page.on("request", lambda r: failed.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+        page.goto((analysed / "report.html").resolve().as_uri())
+        page.wait_for_load_state("load")
+        for section in SECTION_IDS:
+            assert page.locator(f"section#{section}").count() == 1, section
+            assert page.locator(f"section#{section} h2").inner_text()
+        svgs = page.locator("figure svg")
+        assert svgs.count() >= 8
+        for i in range(svgs.count()):
+            box = svgs.nth(i).bounding_box()
+            assert box and box["width"] > 100 and box["height"] > 100
+        rows = page.locator("section#key-actors tbody tr").count()
+        assert rows == 15
+        page.screenshot(path=str(ARTEFACTS / "report.png"), full_page=True)
+        browser.close()
+    assert [m for m in messages if m[0] in ("error", "pageerror")] == []
+    assert failed == []
+    assert (ARTEFACTS / "report.png").stat().st_size > 10_000

@@ -1,0 +1,77 @@
+"""key_actors and stability on small forums."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import synthetic
+from netanalysis.graphs import reply_graph
+from netanalysis.keyplayers import KEY_ROLES, key_actors, stability
+from netanalysis.keyplayers.key_actors import _percentiles
+from netanalysis.roles import forum_roles
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return synthetic.generate_forum("tiny", seed=4)
+
+
+def test_percentiles_share_ties_at_the_lower_rank():
+    df = pd.DataFrame({"x": [0.0, 0.0, 0.0, 5.0, 9.0]})
+    assert _percentiles(df)["x"].tolist() == [0.0, 0.0, 0.0, 0.75, 1.0]
+
+
+def test_key_actors_table(tiny):
+    forum, truth = tiny
+    ranked = key_actors(forum, top=20, stability_repeats=3, seed=1)
+    assert list(ranked.columns) == ["rank", "member_id", "score", "role", "evidence", "stability"]
+    assert ranked["rank"].tolist() == list(range(1, 21))
+    assert ranked["member_id"].is_unique
+    assert ranked["score"].is_monotonic_decreasing
+    assert ranked["score"].between(0, 1).all()
+    assert ranked["stability"].isin([0, 1 / 3, 2 / 3, 1]).all()
+    assert ranked["evidence"].str.contains("percentile").all()
+    # same seed, same table
+    pd.testing.assert_frame_equal(ranked, key_actors(forum, top=20, stability_repeats=3, seed=1))
+
+
+def test_role_weight_extremes(tiny):
+    forum, _ = tiny
+    g = reply_graph(forum)
+    roles = forum_roles(forum, graph=g)
+    only_role = key_actors(forum, top=10, graph=g, roles=roles, role_weight=1.0, stability_repeats=0)
+    n_key = int(roles["role"].isin(KEY_ROLES).sum())
+    # with the role alone, every member detected in a key role comes first
+    assert only_role["role"].head(min(n_key, 10)).isin(KEY_ROLES).all()
+    only_structure = key_actors(forum, top=10, graph=g, roles=roles, role_weight=0.0, stability_repeats=0)
+    assert only_structure["stability"].isna().all()
+    assert only_structure["score"].iloc[0] > 0.5
+    with pytest.raises(ValueError, match="role_weight"):
+        key_actors(forum, role_weight=1.5, graph=g, roles=roles)
+    with pytest.raises(ValueError, match="top"):
+        key_actors(forum, top=0, graph=g, roles=roles)
+
+
+def test_key_actors_find_the_true_key_actors_on_easy_forums():
+    forum, truth = synthetic.generate_forum("tiny", seed=7, difficulty="easy")
+    keys = set(truth.loc[truth["key_actor"], "member_id"])
+    ranked = key_actors(forum, top=len(keys), stability_repeats=0)
+    found = len(set(ranked["member_id"]) & keys) / len(keys)
+    # far above what post count alone reaches on the same forum
+    posts = forum.posts["author_id"].value_counts().head(len(keys))
+    assert found >= 0.6 and found > len(set(posts.index) & keys) / len(keys)
+
+
+def test_stability_table(tiny):
+    forum, _ = tiny
+    s = stability(forum, 0.3, repeats=3, seed=2, measures=("in_degree", "pagerank", "betweenness"), top=10)
+    assert list(s.index) == ["in_degree", "pagerank", "betweenness", "key_actors"]
+    assert s["top_overlap_mean"].between(0, 1).all()
+    assert (s["spearman_mean"] <= 1).all() and (s["spearman_min"] <= s["spearman_mean"] + 1e-12).all()
+    # removing almost nothing keeps the rankings almost unchanged
+    near = stability(forum, 0.01, repeats=2, seed=2, measures=("in_degree",), key_actors=False, top=10)
+    assert near.loc["in_degree", "spearman_mean"] > 0.95
+    assert s.equals(stability(forum, 0.3, repeats=3, seed=2, measures=("in_degree", "pagerank", "betweenness"), top=10))
+    with pytest.raises(ValueError, match="repeats"):
+        stability(forum, repeats=0)
