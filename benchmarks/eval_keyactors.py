@@ -58,13 +58,16 @@ def evaluate_one(preset: str, difficulty: str, seed: int) -> tuple[list[dict], d
     g = reply_graph(forum)
     roles = forum_roles(forum, graph=g)
     members = forum.members["member_id"]
+    full_panel = centrality(g, measures=["degree", "in_degree", "out_degree", "pagerank", "betweenness",
+                                         "harmonic", "coreness"])
     rows = []
     for w in WEIGHTS:
-        ranked = key_actors(forum, top=len(members), graph=g, roles=roles, role_weight=w, stability_repeats=0)
+        ranked = key_actors(forum, top=len(members), graph=g, roles=roles, panel=full_panel, role_weight=w,
+                            stability_repeats=0)
         score = pd.Series(ranked["score"].to_numpy(), index=ranked["member_id"].to_numpy())
         rows.append({"preset": preset, "difficulty": difficulty, "seed": seed, "ranking": f"key_actors w={w}",
                      "p_at_k": precision_at_k(score, true_keys, k), "ap": average_precision(score, true_keys)})
-    panel = centrality(g, measures=["degree", "betweenness"]).reindex(members, fill_value=0.0)
+    panel = full_panel.reindex(members, fill_value=0.0)
     posts = forum.posts["author_id"].value_counts().reindex(members, fill_value=0).astype(float)
     for name, score in (("degree", panel["degree"]), ("posts", posts)):
         rows.append({"preset": preset, "difficulty": difficulty, "seed": seed, "ranking": name,

@@ -75,3 +75,14 @@ def test_stability_table(tiny):
     assert s.equals(stability(forum, 0.3, repeats=3, seed=2, measures=("in_degree", "pagerank", "betweenness"), top=10))
     with pytest.raises(ValueError, match="repeats"):
         stability(forum, repeats=0)
+
+
+def test_precomputed_panel_gives_the_same_ranking(tiny):
+    from netanalysis.centrality import centrality
+
+    forum, _ = tiny
+    g = reply_graph(forum)
+    roles = forum_roles(forum, graph=g)
+    a = key_actors(forum, top=15, graph=g, roles=roles, stability_repeats=0, role_weight=0.5)
+    b = key_actors(forum, top=15, graph=g, roles=roles, panel=centrality(g), stability_repeats=0, role_weight=0.5)
+    pd.testing.assert_frame_equal(a, b)

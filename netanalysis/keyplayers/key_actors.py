@@ -85,9 +85,12 @@ def _percentiles(df: pd.DataFrame) -> pd.DataFrame:
     return df.rank(method="min", pct=False).sub(1).div(max(len(df) - 1, 1))
 
 
-def _scores(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame, role_weight: float):
+def _scores(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame, role_weight: float,
+            panel: pd.DataFrame | None = None):
     members = forum.members["member_id"]
-    measures = structural_measures(graph).reindex(members, fill_value=0.0)
+    if panel is None or not set(STRUCTURAL_MEASURES) <= set(panel.columns):
+        panel = structural_measures(graph)
+    measures = panel[list(STRUCTURAL_MEASURES)].reindex(members, fill_value=0.0)
     pct = _percentiles(measures)
     structure = pct.mean(axis=1)
     r = roles.reindex(members)
@@ -129,6 +132,7 @@ def key_actors(
     *,
     graph: InteractionGraph | None = None,
     roles: pd.DataFrame | None = None,
+    panel: pd.DataFrame | None = None,
     role_weight: float = 1.0,
     stability_repeats: int = 10,
     stability_removed: float = 0.2,
@@ -147,6 +151,10 @@ def key_actors(
     roles : DataFrame, optional
         The output of :func:`~netanalysis.roles.forum_roles`, computed when
         not given.
+    panel : DataFrame, optional
+        The centrality panel of ``graph`` (:func:`netanalysis.centrality.centrality`
+        with its default options) when already computed; its columns of the
+        structural score are used instead of computing them again.
     role_weight : float in [0, 1]
         Weight of the role evidence against the structural evidence (see the
         module docstring for how the default was chosen).
@@ -183,7 +191,7 @@ def key_actors(
         raise ValueError(f"top must be at least 1, not {top!r}")
     graph = reply_graph(forum) if graph is None else graph
     roles = forum_roles(forum, graph=graph) if roles is None else roles
-    score, structure, measures, pct, r = _scores(forum, graph, roles, role_weight)
+    score, structure, measures, pct, r = _scores(forum, graph, roles, role_weight, panel)
     chosen = _top(score, top, structure)
 
     stability = pd.Series(np.nan, index=chosen)

@@ -283,7 +283,7 @@ def analyze(
         with bar.stage("roles"):
             roles = forum_roles(forum, graph=g if graph == "reply" else None)
         with bar.stage("key actors"):
-            ranked = key_actors(forum, top=top, graph=g, roles=roles, seed=seed,
+            ranked = key_actors(forum, top=top, graph=g, roles=roles, panel=panel, seed=seed,
                                 stability_repeats=stability_repeats)
         with bar.stage("disruption"):
             disruption = disrupt(
