@@ -251,6 +251,141 @@ def _harmonic_matrix_py(indptr, indices, removed, extras, sources, n_chunks):
 
 
 # ---------------------------------------------------------------------------
+# harmonic sums with one more node removed, for many candidates at once
+
+
+@_jit()
+def _harmonic_drops_from(indptr, indices, removed, candidates, s, out, j,
+                         dist, npar, queue, dp, nd, dom, touched):
+    """Column ``j`` of :func:`_harmonic_drops_py` for source ``s``.
+
+    One breadth-first search of ``G - removed`` from ``s`` records the
+    distances and, for each node, its number of parents in the
+    shortest-path DAG. Removing ``v`` changes the distance of exactly the
+    nodes it dominates in that DAG (every shortest path from ``s`` to them
+    passes ``v``): ``v`` itself and, level by level, the nodes all of whose
+    parents are dominated. Everything else keeps its distance, so the new
+    sum is the old one minus the dominated nodes' terms plus their new
+    terms; their new distances come from a search confined to them, started
+    at their undominated neighbours. Work arrays are left as found
+    (``dist``, ``nd`` at -1, ``npar``, ``dp`` at 0)."""
+    dist[s] = 0
+    queue[0] = s
+    head = 0
+    tail = 1
+    total = 0.0
+    while head < tail:
+        v = queue[head]
+        head += 1
+        dv1 = dist[v] + 1
+        for e in range(indptr[v], indptr[v + 1]):
+            w = indices[e]
+            if removed[w]:
+                continue
+            if dist[w] < 0:
+                dist[w] = dv1
+                npar[w] = 1
+                total += 1.0 / dv1
+                queue[tail] = w
+                tail += 1
+            elif dist[w] == dv1:
+                npar[w] += 1
+    for i in range(candidates.shape[0]):
+        v = candidates[i]
+        if v == s:
+            out[i, j] = np.nan
+            continue
+        if dist[v] < 0:  # unreached or already removed: nothing changes
+            out[i, j] = total
+            continue
+        # dominated set, in order of (old) distance
+        dom[0] = v
+        nd[v] = 0  # marks v as dominated (it is never given a new distance)
+        n_dom = 1
+        n_touched = 0
+        head = 0
+        while head < n_dom:
+            x = dom[head]
+            head += 1
+            dx1 = dist[x] + 1
+            for e in range(indptr[x], indptr[x + 1]):
+                w = indices[e]
+                if dist[w] == dx1:
+                    if dp[w] == 0:
+                        touched[n_touched] = w
+                        n_touched += 1
+                    dp[w] += 1
+                    if dp[w] == npar[w]:
+                        nd[w] = np.iinfo(np.int64).max
+                        dom[n_dom] = w
+                        n_dom += 1
+        lost = 0.0
+        for t in range(n_dom):
+            lost += 1.0 / dist[dom[t]]
+        big = np.iinfo(np.int64).max
+        # entry distances from undominated neighbours, then relax inside
+        for t in range(1, n_dom):
+            x = dom[t]
+            best = big
+            for e in range(indptr[x], indptr[x + 1]):
+                w = indices[e]
+                if dist[w] >= 0 and nd[w] < 0 and dist[w] + 1 < best:
+                    best = dist[w] + 1
+            nd[x] = best
+        changed = n_dom > 2
+        while changed:
+            changed = False
+            for t in range(1, n_dom):
+                x = dom[t]
+                for e in range(indptr[x], indptr[x + 1]):
+                    w = indices[e]
+                    if w != v and nd[w] >= 0 and nd[w] < big and nd[w] + 1 < nd[x]:
+                        nd[x] = nd[w] + 1
+                        changed = True
+        gained = 0.0
+        for t in range(1, n_dom):
+            if nd[dom[t]] < big:
+                gained += 1.0 / nd[dom[t]]
+        out[i, j] = total - lost + gained
+        for t in range(n_dom):
+            nd[dom[t]] = -1
+        for t in range(n_touched):
+            dp[touched[t]] = 0
+    for t in range(tail):
+        dist[queue[t]] = -1
+        npar[queue[t]] = 0
+
+
+def _harmonic_drops_py(indptr, indices, removed, candidates, sources, n_chunks):
+    """Same as :func:`_harmonic_matrix_py` with ``extras = candidates``
+    (``out[i, j]``: harmonic sum of ``sources[j]`` in ``G - removed -
+    {candidates[i]}``, NaN where the source is removed or is the candidate),
+    but with one breadth-first search per source instead of one per
+    (candidate, source) pair; parallel over sources."""
+    n = indptr.shape[0] - 1
+    n_cand = candidates.shape[0]
+    n_src = sources.shape[0]
+    out = np.empty((n_cand, n_src))
+    for c in prange(n_chunks):
+        dist = np.full(n, -1, np.int64)
+        npar = np.zeros(n, np.int64)
+        queue = np.empty(n, np.int64)
+        dp = np.zeros(n, np.int64)
+        nd = np.full(n, -1, np.int64)
+        dom = np.empty(n, np.int64)
+        touched = np.empty(n, np.int64)
+        for j in range(c, n_src, n_chunks):
+            s = sources[j]
+            if removed[s]:
+                for i in range(n_cand):
+                    out[i, j] = np.nan
+            else:
+                _harmonic_drops_from(indptr, indices, removed, candidates, s, out, j,
+                                     dist, npar, queue, dp, nd, dom, touched)
+    return out
+
+
+# ---------------------------------------------------------------------------
 # reach: distances from a set, and what adding one node would add
 
 
@@ -344,6 +479,8 @@ _PARALLEL_WORK = 2_000_000
 
 _harmonic_matrix_par = _jit(parallel=True)(_harmonic_matrix_py)
 _harmonic_matrix_ser = _jit()(_harmonic_matrix_py)
+_harmonic_drops_par = _jit(parallel=True)(_harmonic_drops_py)
+_harmonic_drops_ser = _jit()(_harmonic_drops_py)
 _reach_gains_par = _jit(parallel=True)(_reach_gains_py)
 _reach_gains_ser = _jit()(_reach_gains_py)
 
@@ -353,6 +490,13 @@ def _harmonic_matrix(indptr, indices, removed, extras, sources, n_chunks):
     work = len(extras) * len(sources) * (len(indices) + len(indptr))
     kernel = _harmonic_matrix_par if work > _PARALLEL_WORK else _harmonic_matrix_ser
     return kernel(indptr, indices, removed, extras, sources, n_chunks)
+
+
+def _harmonic_drops(indptr, indices, removed, candidates, sources, n_chunks):
+    """See :func:`_harmonic_drops_py`; parallel when the work is large."""
+    work = len(sources) * (len(indices) + len(indptr))
+    kernel = _harmonic_drops_par if work > _PARALLEL_WORK else _harmonic_drops_ser
+    return kernel(indptr, indices, removed, candidates, sources, n_chunks)
 
 
 def _reach_gains(indptr, indices, base_dist, candidates, m, n_chunks):

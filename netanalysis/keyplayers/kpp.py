@@ -285,9 +285,9 @@ class _DistanceFragmentation(_Objective):
         n_left = self.n - int(removed.sum()) - 1
         if n_left < 2:
             return np.ones(len(candidates))
-        h = _k._harmonic_matrix(self.s.indptr, self.s.indices, removed,
-                                np.asarray(candidates, dtype=np.int64), self.sources,
-                                _n_chunks(len(candidates) * len(self.sources)))
+        h = _k._harmonic_drops(self.s.indptr, self.s.indices, removed,
+                               np.asarray(candidates, dtype=np.int64), self.sources,
+                               _n_chunks(len(self.sources)))
         return 1.0 - np.nanmean(h, axis=1) / (n_left - 1)
 
 
@@ -404,10 +404,11 @@ class KeyPlayerResult:
         ``"betweenness"`` (top k by betweenness), columns ``value``,
         ``error`` and ``members`` (a list of ids); all on the same footing.
     swaps : int
-        Number of swaps the improvement loop made after the greedy start
-        (of the best run).
+        Number of swaps the improvement loop made after its start set (of
+        the best run; 0 when the start set was kept).
     params : mapping
-        The settings used (k, m, pool size, sources, restarts...).
+        The settings used (k, m, pool size, sources, restarts...), the start
+        set used (``"start"``) and whether it was kept (``"kept_start"``).
     """
 
     members: pd.Index
@@ -515,18 +516,28 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
     :mod:`netanalysis.keyplayers.kpp`; all use the undirected structure of
     the graph, with distances in hops.
 
-    Search (Borgatti's KeyPlayer procedure, started greedily):
+    Search (Borgatti's KeyPlayer procedure, which may start from any set,
+    started from the best heuristic set):
 
-    1. greedy construction: add, one at a time, the member that gives the
-       best objective together with those already chosen;
+    1. start set: the greedy set (add, one at a time, the member that gives
+       the best objective together with those already chosen), the top
+       ``k`` by degree or the top ``k`` by betweenness, whichever has the
+       best reported value (the greedy set on ties);
     2. swap improvement: over all pairs (member ``u`` of the set, non-member
        ``v``) make the swap that improves the objective most; repeat until
        no swap improves it (or ``max_swaps`` swaps);
     3. optionally ``n_restarts`` more runs of step 2 from random sets
-       (drawn with ``seed``); the best set wins (the greedy one on ties).
+       (drawn with ``seed``); the best set wins (the first one on ties);
+    4. if the search ran on a sample of sources (distance-weighted
+       fragmentation) and the result's reported value is below that of the
+       start set, the start set is returned (``params["kept_start"]``).
 
-    Guarantees: the set is a local optimum for single swaps among the
-    candidates (no exchange of one member for one candidate improves it);
+    So the returned set is never worse, by the reported value, than the
+    top-k by degree or by betweenness it is compared with.
+
+    Guarantees: when the search is exact (all objectives except a sampled
+    distance-weighted fragmentation) the set is a local optimum for single
+    swaps among the candidates (no exchange of one member for one candidate improves it);
     with ``k = 1`` it is a global optimum of ``F`` and of reach. For reach,
     ``n DR(S) + k`` is a monotone submodular facility-location function, so
     the greedy start already scores at least ``1 - 1/e`` of the optimum of
@@ -541,8 +552,11 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
     * reach: a multi-source search gives ``d(S, j)``; the gain of each
       candidate comes from a breadth-first search pruned where ``S`` is at
       least as close (exact, parallel, all members are candidates).
-    * distance-weighted fragmentation: breadth-first searches from source
-      members in ``G - S - v`` for each candidate ``v`` (parallel). The
+    * distance-weighted fragmentation: one breadth-first search of ``G - S``
+      per source member (parallel over sources) scores every candidate
+      ``v``: removing ``v`` changes only the distances of the nodes it
+      dominates in the source's shortest-path DAG, which are searched again
+      (exact; same values as a search of ``G - S - v``). The
       candidates are a pool: every member when ``n <= 200``, otherwise the
       union of the top ``candidates`` members by degree and by betweenness
       (default ``max(2k, 20)``); the searches start from every member when
@@ -650,7 +664,26 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
         params.update(pool=len(pool),
                       search_sources=n if search_sources is None else len(search_sources))
 
-    best, best_swaps = _swap(obj, _greedy(obj, k), max_swaps)
+    eval_sources = None
+    if objective == "distance_fragmentation":
+        eval_sources = _sources(n, sample_size(error, confidence), eval_rng)
+        params["eval_sources"] = n if eval_sources is None else len(eval_sources)
+
+    def reported(members) -> tuple[float, float]:
+        return _exact_score(s, np.array(sorted(members), dtype=np.int64), objective, m,
+                            eval_sources, confidence)
+
+    # Start the swaps from the best of the greedy set and the two comparison
+    # sets, judged by the reported value (the greedy set wins ties).
+    starts = {"greedy": _greedy(obj, k), "degree": _top(degree, k).tolist(),
+              "betweenness": _top(betweenness, k).tolist()}
+    scored = {label: reported(members) for label, members in starts.items()}
+    first = "greedy"
+    for label in ("degree", "betweenness"):
+        if scored[label][0] > scored[first][0]:
+            first = label
+    params["start"] = first
+    best, best_swaps = _swap(obj, starts[first], max_swaps)
     best_val = obj.value(best)
     for _ in range(int(n_restarts)):
         start = restart_rng.choice(obj.pool, size=k, replace=False).tolist()
@@ -659,18 +692,23 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
         if _better(val, best_val):
             best, best_val, best_swaps = cand, val, swaps
 
-    order, prefix = _order(obj, best)
-    eval_sources = None
-    if objective == "distance_fragmentation":
-        eval_sources = _sources(n, sample_size(error, confidence), eval_rng)
-        params["eval_sources"] = n if eval_sources is None else len(eval_sources)
     ids = s.graph.node_ids
     rows = {}
-    for label, members in (("keyplayer", np.array(order, dtype=np.int64)),
-                           ("degree", _top(degree, k)),
-                           ("betweenness", _top(betweenness, k))):
-        val, err = _exact_score(s, members, objective, m, eval_sources, confidence)
-        rows[label] = {"value": val, "error": err, "members": ids.take(members).tolist()}
+    for label in ("degree", "betweenness"):
+        members = np.array(starts[label], dtype=np.int64)
+        rows[label] = {"value": scored[label][0], "error": scored[label][1],
+                       "members": ids.take(members).tolist()}
+    val, err = reported(best)
+    # A sampled search objective can rank sets differently from the reported
+    # value: if the swaps lost on the reported value, keep the start set.
+    params["kept_start"] = bool(scored[first][0] > val)
+    if params["kept_start"]:
+        best, best_swaps = list(starts[first]), 0
+        val, err = scored[first]
+    order, prefix = _order(obj, best)
+    rows = {"keyplayer": {"value": val, "error": err,
+                          "members": ids.take(np.array(order, dtype=np.int64)).tolist()},
+            **rows}
     comparison = pd.DataFrame.from_dict(rows, orient="index")
     prefix_values = prefix
     return KeyPlayerResult(
