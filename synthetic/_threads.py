@@ -134,7 +134,6 @@ def make_posts(threads: Threads, which: np.ndarray, sampler: AuthorSampler, diff
     thread = per_post(which)
     start = per_post(first)
     position = np.arange(n, dtype=np.int64) - start
-    opening = position == 0
 
     # Reply times: sorted uniforms within each thread (normalised exponential
     # spacings, so no sort is needed), squared so that most replies come

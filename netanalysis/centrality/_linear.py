@@ -11,7 +11,9 @@ import types
 
 import numpy as np
 import scipy.sparse as sp
-from numba import njit, prange
+from numba import prange
+
+from .._numba import jit
 from scipy.sparse import csgraph
 from scipy.sparse import linalg as spla
 
@@ -52,7 +54,7 @@ class DualKernel:
 
     def __init__(self, py_func, min_work: int = PARALLEL_MIN_WORK):
         self.min_work = min_work
-        self.parallel = njit(parallel=True, cache=True)(py_func)
+        self.parallel = jit(parallel=True)(py_func)
         # A renamed copy: numba names its cache files after the qualified
         # name, so the two compilations must not share one.
         clone = types.FunctionType(py_func.__code__, py_func.__globals__,
@@ -61,7 +63,7 @@ class DualKernel:
         clone.__qualname__ = py_func.__qualname__ + "_serial"
         clone.__module__ = py_func.__module__
         clone.__doc__ = py_func.__doc__
-        self.serial = njit(cache=True)(clone)
+        self.serial = jit()(clone)
         self.__doc__ = py_func.__doc__
 
     def __call__(self, work: int, *args):

@@ -30,19 +30,9 @@ import numba
 import numpy as np
 from numba import prange
 
+from .._numba import jit as _jit
+
 __all__: list[str] = []
-
-
-def _jit(parallel: bool = False):
-    """``numba.njit`` with an on-disk cache when one can be had."""
-
-    def decorate(func):
-        try:
-            return numba.njit(cache=True, parallel=parallel, nogil=True)(func)
-        except RuntimeError:  # no cache locator: read-only tree and home
-            return numba.njit(cache=False, parallel=parallel, nogil=True)(func)
-
-    return decorate
 
 
 # ---------------------------------------------------------------------------

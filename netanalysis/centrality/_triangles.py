@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 import scipy.sparse as sp
-from numba import njit, prange
+from numba import prange
+
+from .._numba import jit
 
 from ._linear import dual_kernel, transpose, unsigned, without_loops
 
@@ -58,7 +60,7 @@ class Skeleton:
         return out
 
 
-@njit(cache=True)
+@jit()
 def _align(s_indptr, s_indices, a_indptr, a_indices, a_data, t_indptr, t_indices, t_data):
     """For each entry ``(i, j)`` of the skeleton ``S``: ``A[i, j]``,
     ``A[j, i]`` (merging the sorted rows of ``S``, ``A`` and ``A.T``) and the

@@ -40,7 +40,6 @@ def _vertex_diameter_bound(mat: sp.csr_array, weighted: bool) -> int:
     condensation DAG with these node weights; on an undirected graph it is
     the familiar ``2 ecc(x) + 1`` of the largest component.
     """
-    n = mat.shape[0]
     if mat.nnz == 0:
         return 1
     n_comp, labels = connected_components(mat, directed=True, connection="strong")

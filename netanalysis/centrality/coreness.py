@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from numba import njit
+from .._numba import jit
 
 from ..graphs import InteractionGraph
 from ._common import as_series
@@ -43,7 +43,7 @@ __all__ = ["coreness"]
 MODES = ("all", "in", "out")
 
 
-@njit(cache=True)
+@jit()
 def _bucket_cores(deg, indptr_a, indices_a, indptr_b, indices_b, use_b):
     """Batagelj-Zaversnik. ``deg`` (int64, modified in place) is the starting
     degree; removing ``v`` lowers by one the degree of every neighbour listed

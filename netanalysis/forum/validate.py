@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._codes import has_duplicates, positions
-from .model import Forum, PostArrays
+from .model import Forum
 from .readers import load_tables
 from .report import ForumDataError, Problem, ValidationReport
 from .schema import (

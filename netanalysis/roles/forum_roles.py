@@ -120,7 +120,7 @@ import numpy as np
 import pandas as pd
 
 from ..forum import Forum
-from ._features import KINDS, NEW_DAYS, below_share, member_features, post_context, subforum_kinds
+from ._features import KINDS, below_share, member_features, post_context, subforum_kinds
 
 __all__ = ["forum_roles", "ROLES", "KEY_ROLES"]
 

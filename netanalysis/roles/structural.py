@@ -93,7 +93,9 @@ import numba
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from numba import njit, prange
+from numba import prange
+
+from .._numba import jit
 from scipy.optimize import nnls
 
 from ..graphs import InteractionGraph
@@ -150,7 +152,7 @@ def _parts(graph: InteractionGraph):
     return arcs, weights, und
 
 
-@njit(parallel=True, cache=True)
+@jit(parallel=True)
 def _among_kernel(u_indptr, u_indices, b_indptr, b_indices, b_data, n_chunks):
     """Row sums of the masked product ``(U @ B) * U`` (arcs between two
     neighbours of each node, counted and weighted) without forming ``U @ B``:
