@@ -24,6 +24,7 @@ __all__ = [
     "transpose",
     "without_loops",
     "spmv",
+    "row_dot",
     "has_cycle",
     "spectral_radius",
     "unsigned",
@@ -119,17 +120,56 @@ def without_loops(adj: sp.csr_array) -> sp.csr_array:
     return _narrow(out)
 
 
+@jit(inline=True)
+def row_dot(indptr, indices, data, weighted, x, j):
+    """``sum_k data[k] * x[indices[k]]`` over row ``j`` of a CSR (all stored
+    weights 1 if not ``weighted``).
+
+    Four running sums instead of one: a single sum makes every product wait
+    for the previous addition (four cycles each), which, not memory, bound
+    the sparse products on forum graphs small enough to sit in cache (the
+    forum-a reply graph: 0.146 ms against 0.087 ms per product). The order of
+    additions is fixed, so results are the same bytes on every machine,
+    which a fast-math reduction would not promise.
+
+    Inlined into its callers (see :func:`netanalysis._numba.jit`). Numba's
+    disk cache does not notice when an inlined callee changes: after editing
+    this function, clear ``__pycache__`` of this package.
+    """
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    s3 = 0.0
+    k = indptr[j]
+    end = indptr[j + 1]
+    if weighted:
+        while k + 4 <= end:
+            s0 += data[k] * x[indices[k]]
+            s1 += data[k + 1] * x[indices[k + 1]]
+            s2 += data[k + 2] * x[indices[k + 2]]
+            s3 += data[k + 3] * x[indices[k + 3]]
+            k += 4
+        while k < end:
+            s0 += data[k] * x[indices[k]]
+            k += 1
+    else:
+        while k + 4 <= end:
+            s0 += x[indices[k]]
+            s1 += x[indices[k + 1]]
+            s2 += x[indices[k + 2]]
+            s3 += x[indices[k + 3]]
+            k += 4
+        while k < end:
+            s0 += x[indices[k]]
+            k += 1
+    return (s0 + s1) + (s2 + s3)
+
+
 @dual_kernel(min_work=MEMORY_BOUND_MIN_WORK)
 def _spmv_kernel(indptr, indices, data, weighted, x, out):
     total = 0.0
     for i in prange(out.shape[0]):
-        s = 0.0
-        if weighted:
-            for k in range(indptr[i], indptr[i + 1]):
-                s += data[k] * x[indices[k]]
-        else:
-            for k in range(indptr[i], indptr[i + 1]):
-                s += x[indices[k]]
+        s = row_dot(indptr, indices, data, weighted, x, i)
         out[i] = s
         total += s
     return total

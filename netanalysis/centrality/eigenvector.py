@@ -49,7 +49,7 @@ from numba import prange
 
 from ..graphs import InteractionGraph
 from ._common import as_series
-from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, dual_kernel, has_cycle, transpose, unsigned
+from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, dual_kernel, has_cycle, row_dot, transpose, unsigned
 
 __all__ = ["eigenvector"]
 
@@ -59,13 +59,7 @@ def _shifted_sweep(indptr, indices, data, weighted, x, y):
     """``y = (M + I) x`` for the CSR ``M``; returns ``||y||_2^2``."""
     sumsq = 0.0
     for j in prange(y.shape[0]):
-        s = x[j]
-        if weighted:
-            for k in range(indptr[j], indptr[j + 1]):
-                s += data[k] * x[indices[k]]
-        else:
-            for k in range(indptr[j], indptr[j + 1]):
-                s += x[indices[k]]
+        s = x[j] + row_dot(indptr, indices, data, weighted, x, j)
         y[j] = s
         sumsq += s * s
     return sumsq

@@ -40,7 +40,7 @@ from numba import prange
 
 from ..graphs import InteractionGraph
 from ._common import as_series
-from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, dual_kernel, spectral_radius, transpose, unsigned
+from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, dual_kernel, row_dot, spectral_radius, transpose, unsigned
 
 __all__ = ["katz"]
 
@@ -50,13 +50,7 @@ def _katz_sweep(indptr, indices, data, weighted, x, alpha, beta, y):
     """``y = alpha M x + beta`` for the CSR ``M``; returns ``||y - x||_1``."""
     err = 0.0
     for j in prange(y.shape[0]):
-        s = 0.0
-        if weighted:
-            for k in range(indptr[j], indptr[j + 1]):
-                s += data[k] * x[indices[k]]
-        else:
-            for k in range(indptr[j], indptr[j + 1]):
-                s += x[indices[k]]
+        s = row_dot(indptr, indices, data, weighted, x, j)
         v = alpha * s + beta[j]
         y[j] = v
         err += abs(v - x[j])

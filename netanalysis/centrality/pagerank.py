@@ -37,7 +37,7 @@ from numba import prange
 
 from ..graphs import InteractionGraph
 from ._common import as_series
-from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, dual_kernel, transpose, unsigned
+from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, dual_kernel, row_dot, transpose, unsigned
 
 __all__ = ["pagerank"]
 
@@ -54,13 +54,7 @@ def _sweep(indptr, indices, data, weighted, scaled, inv_out, x_old, x_new, scale
     err = 0.0
     dangling_next = 0.0
     for j in prange(n):
-        s = 0.0
-        if weighted:
-            for k in range(indptr[j], indptr[j + 1]):
-                s += data[k] * scaled[indices[k]]
-        else:
-            for k in range(indptr[j], indptr[j + 1]):
-                s += scaled[indices[k]]
+        s = row_dot(indptr, indices, data, weighted, scaled, j)
         if uniform:
             v = alpha * s + constant
         else:

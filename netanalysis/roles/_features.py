@@ -591,6 +591,9 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
     month = (ctx.time // (DAY_NS * 30.4375)).astype(np.int64)
     month -= month.min() if len(month) else 0
     f["months_active"] = _count_distinct(author, month, n, int(month.max()) + 1 if len(month) else 1)
+    # The same, as a share of the months in which the forum has posts: a
+    # scale that keeps its resolution at the top, where percentiles saturate.
+    f["month_share"] = f["months_active"] / max(1, len(np.unique(month)))
     f["tenure_days"] = np.nan_to_num((ctx.exit - ctx.entry) / DAY_NS, nan=0.0)
     span = max(ctx.t1 - ctx.t0, 1.0)
     f["entry_position"] = np.clip((ctx.entry - ctx.t0) / span, 0.0, 1.0)
@@ -598,6 +601,7 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
     last_t = _group_max(author, ctx.time, n, -np.inf)
     has_posts = ctx.posts > 0
     f["activity_span_days"] = np.where(has_posts, (last_t - first_t) / DAY_NS, 0.0)
+    f["span_share"] = np.where(has_posts, (last_t - first_t) / span, 0.0)
     rel = _safe_div(ctx.time - first_t[author], (last_t - first_t)[author], fill=0.5)
     f["late_share"] = _safe_div(np.bincount(author[rel > 2 / 3], minlength=n), ctx.posts)
     sender, recipient, _ = forum.message_arrays

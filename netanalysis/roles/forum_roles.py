@@ -216,6 +216,22 @@ def _metadata(s: _Scorer) -> dict[str, np.ndarray]:
         ladder = np.clip((rank - lo) / (hi - lo), 0, 1) if hi > lo else np.where(np.isfinite(rank), 0.5, np.nan)
     staff = s.value("is_staff")
     flagged = np.where(staff == 1, 1.0, np.nan)
+    import os
+    V = os.environ.get("META", "")
+    if ranked.any() and V:
+        def mid(x):
+            xb = np.nan_to_num(x, nan=-np.inf)
+            return (below_share(xb, ranked) + 1 - below_share(-xb, ranked)) / 2
+        contrib = np.log1p(s.value("posts")) + np.log1p(s.value("started_content"))
+        resid = np.where(np.isfinite(rank), mid(rank) - mid(contrib), np.nan)
+        if V == "r1":
+            ladder = np.where(np.isfinite(rank), np.clip(ladder + np.maximum(resid, 0), 0, 1), np.nan)
+        elif V == "r2":
+            ladder = np.where(np.isfinite(rank), ladder * np.clip(0.5 + 2 * resid, 0, 1), np.nan)
+        elif V == "r3":
+            ladder = np.where(np.isfinite(rank), np.clip(0.5 + resid * 2, 0, 1) , np.nan)
+        elif V == "r4":
+            ladder = np.where(np.isfinite(rank), np.clip(ladder + resid, 0, 1), np.nan)
     with np.errstate(all="ignore"):
         admin = np.fmax(top, flagged)
         others = np.fmax(ladder, flagged)
@@ -232,6 +248,14 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     """
     pct, doing = s.pct, s.pct_doing
     few = " among members who do so"
+    import os
+    TEN = os.environ.get("TEN", "")
+    if TEN == "cover":
+        months_p, span_p = s.value("month_share"), s.value("span_share")
+    elif TEN == "mix":
+        months_p, span_p = (s.value("month_share") + pct("months_active")) / 2, (s.value("span_share") + pct("activity_span_days")) / 2
+    else:
+        months_p, span_p = pct("months_active"), pct("activity_span_days")
     founding = 1.0 - pct("entry_position")                 # share who entered after
     tech_share = s.value("posts_technical") / np.maximum(s.value("posts"), 1)
     manage = s.value("started_announcements") + s.value("started_rules")
@@ -269,7 +293,7 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
                     out["admin"][1] + [("present {:.0%} of the forum's recorded life", coverage, coverage, "")])
     out["moderator"] = (
         np.mean([pct("threads_answered"), doing("staff_area_answers"), doing("sas", staff_share),
-                 pct("subforums"), pct("months_active"), pct("activity_span_days"), not_sharing] + msg_pct, axis=0),
+                 pct("subforums"), months_p, span_p, not_sharing] + msg_pct, axis=0),
         [("answered in {:.0f} threads of other members", s.value("threads_answered"), pct("threads_answered"), ""),
          ("only {:.0%} of their posts in content subforums", content_share, not_sharing, ""),
          ("posted over {:.0f} days", s.value("activity_span_days"), pct("activity_span_days"), ""),
@@ -291,7 +315,7 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     tech_where = _kind_label(kinds, "technical")
     out["technical"] = (
         np.mean([doing("tech_askers_answered"), doing("tech_new_askers_answered"), doing("started_technical"),
-                 doing("ts", tech_share), pct("months_active"), pct("activity_span_days"), not_sharing] + msg_pct,
+                 doing("ts", tech_share), months_p, span_p, not_sharing] + msg_pct,
                 axis=0),
         [("answered {:.0f} distinct members in " + tech_where, s.value("tech_askers_answered"),
           doing("tech_askers_answered"), few),
