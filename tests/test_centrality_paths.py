@@ -388,7 +388,8 @@ def test_vertex_diameter_bound_is_an_upper_bound(directed):
     assert _vertex_diameter_bound(mat, False) <= 2 * 100 + 1
 
 
-def test_approximation_guarantee_over_seeds():
+@pytest.mark.parametrize("method", ["kadabra", "rk"])
+def test_approximation_guarantee_over_seeds(method):
     """Max error over all members stays within epsilon in at least a
     1 - delta share of independent runs."""
     rng = np.random.default_rng(8)
@@ -397,8 +398,12 @@ def test_approximation_guarantee_over_seeds():
     epsilon, delta, runs = 0.03, 0.2, 40
     ok = 0
     for seed in range(runs):
-        est = approximate_betweenness(graph, epsilon=epsilon, delta=delta, seed=seed)
+        est = approximate_betweenness(graph, epsilon=epsilon, delta=delta, seed=seed,
+                                      method=method)
         ok += np.max(np.abs(est.to_numpy() - exact)) <= epsilon
+        assert est.attrs["method"] == method
+        if method == "kadabra":
+            assert est.attrs["samples"] <= est.attrs["max_samples"]
     assert ok >= (1 - delta) * runs
     # the member estimated highest is within 2 epsilon of the true maximum
     assert exact[graph.node_ids.get_loc(est.idxmax())] >= exact.max() - 2 * epsilon
@@ -425,6 +430,69 @@ def test_approximation_reproducible_and_thread_independent(monkeypatch, distance
     exact = betweenness(graph, distance=distance).to_numpy()
     assert np.max(np.abs(a.to_numpy() - exact)) <= 0.05
     assert a.attrs["samples"] > 0 and a.name == "approximate_betweenness"
+
+
+def test_kadabra_stops_before_the_fixed_sample_size_when_values_are_small():
+    """KADABRA's adaptive bound needs fewer samples than
+    Riondato-Kornaropoulos when every betweenness is small (a random
+    6-regular graph on 1,000 nodes: all values below 0.004)."""
+    graph, _ = from_nx(nx.random_regular_graph(6, 1000, seed=0))
+    ada = approximate_betweenness(graph, epsilon=0.02, seed=0)
+    fixed = approximate_betweenness(graph, epsilon=0.02, seed=0, method="rk")
+    assert ada.attrs["samples"] < 0.7 * fixed.attrs["samples"]
+    assert ada.attrs["max_samples"] >= fixed.attrs["samples"]  # omega uses delta / 2
+    exact = betweenness(graph).to_numpy()
+    assert np.max(np.abs(ada.to_numpy() - exact)) <= 0.02
+    with pytest.raises(ValueError, match="method"):
+        approximate_betweenness(graph, method="exact")
+
+
+def _path_share(graph: InteractionGraph, u, v) -> dict:
+    """Expected share of uniformly drawn shortest u-v paths through each
+    interior node: sigma_uw sigma_wv / sigma_uv."""
+    paths = list(nx.all_shortest_paths(to_nx(graph), u, v))
+    share: dict = {}
+    for path in paths:
+        for w in path[1:-1]:
+            share[w] = share.get(w, 0) + 1 / len(paths)
+    return share
+
+
+@pytest.mark.parametrize("directed", [True, False])
+def test_bidirectional_sampler_draws_paths_uniformly(directed):
+    """For fixed pairs, the share of sampled paths through each node matches
+    sigma_uw sigma_wv / sigma_uv (binomial tolerance of 5 standard
+    deviations), both when the meeting edges are held and when they overflow
+    into the second scan of the last level."""
+    rng = np.random.default_rng(31 + directed)
+    graph = forum_like(rng, 80, directed)
+    mat, _ = _length_matrix(graph, "hops")
+    indptr, indices, _ = _paths._kernel_arrays(mat, False)
+    rev = sp.csr_array(mat.T)
+    rev.sort_indices()
+    rindptr, rindices, _ = _paths._kernel_arrays(rev, False)
+    g = to_nx(graph)
+    lengths = dict(nx.all_pairs_shortest_path_length(g))
+    pairs = [(u, v) for u in range(graph.n_nodes) for v, d in lengths[u].items()
+             if d >= 3 and len(list(nx.all_shortest_paths(g, u, v))) > 1]
+    assert pairs
+    n, draws = graph.n_nodes, 4000
+    for capacity in (1024, 1):
+        for u, v in [pairs[i] for i in rng.choice(len(pairs), 4, replace=False)]:
+            level = np.zeros(n, np.int32)
+            counts = np.zeros(n, np.int64)
+            meet = (np.empty(capacity, np.int32), np.empty(capacity, np.int32),
+                    np.empty(capacity))
+            for k in range(draws):
+                _traversal._bidirectional_sample(
+                    indptr, indices, rindptr, rindices, u, v, level, np.zeros(n),
+                    np.empty(n, np.int32), *meet, np.uint64(k * 7919 + 1), counts)
+                assert not level.any()  # reset after every sample
+            expected = _path_share(graph, u, v)
+            for w in range(n):
+                p = expected.get(w, 0.0)
+                tol = 5 * math.sqrt(p * (1 - p) / draws) + 1e-12
+                assert abs(counts[w] / draws - p) <= tol, (u, v, w, capacity)
 
 
 def test_approximation_mean_is_unbiased():

@@ -313,35 +313,6 @@ def _splitmix64(state):
 
 
 @_jit()
-def _bfs_to(indptr, indices, s, target, dist, sigma, order):
-    """BFS from ``s`` that stops once ``sigma[target]`` is final (all nodes
-    closer than ``target`` expanded). Returns the number of nodes touched."""
-    dist[s] = 0.0
-    sigma[s] = 1.0
-    order[0] = s
-    head = 0
-    tail = 1
-    while head < tail:
-        v = order[head]
-        if dist[v] >= dist[target]:
-            break
-        head += 1
-        dv1 = dist[v] + 1.0
-        sv = sigma[v]
-        for e in range(indptr[v], indptr[v + 1]):
-            w = indices[e]
-            dw = dist[w]
-            if dw > dv1:
-                dist[w] = dv1
-                sigma[w] = sv
-                order[tail] = w
-                tail += 1
-            elif dw == dv1:
-                sigma[w] += sv
-    return tail
-
-
-@_jit()
 def _dijkstra_to(indptr, indices, lengths, s, target, dist, sigma, touched, heap, pos):
     """Dijkstra from ``s`` that stops once ``target`` is settled. Records
     every node whose distance was set in ``touched``; returns their number."""
@@ -384,6 +355,157 @@ def _dijkstra_to(indptr, indices, lengths, s, target, dist, sigma, touched, heap
     return n_touched
 
 
+# Meeting edges remembered per sample; a sample with more scans its last
+# level a second time to find the one drawn.
+_MEET_CAPACITY = 1024
+
+
+@_jit()
+def _bidirectional_sample(indptr, indices, rindptr, rindices, u, v, level, sigma, queue,
+                          meet_a, meet_b, meet_w, state, counts_row):
+    """One shortest u-v path drawn uniformly among all of them by a balanced
+    bidirectional BFS; +1 in ``counts_row`` for each interior node. Returns
+    the random state.
+
+    A forward ball grows from ``u`` along out-edges and a backward ball from
+    ``v`` along in-edges, one whole level at a time, always on the side
+    whose frontier has the smaller degree sum (Borassi and Natale 2019): on
+    graphs with hubs the two balls meet after touching a small part of the
+    graph, where a one-sided search touches most of it. ``level[x]`` is
+    ``d + 1`` for a node at distance d from ``u`` in the forward ball,
+    ``-(d + 1)`` in the backward ball (distance to ``v``), 0 in neither;
+    ``sigma`` is the number of shortest paths from the ball's root.
+
+    While the balls have not met, a node below its ball's last level has all
+    its neighbours in the ball, so the first level expansion that finds
+    edges a -> b from the forward into the backward ball finds exactly the
+    edges joining the two last levels, and ``d(u, v) = d(u, a) + 1 + d(b,
+    v)`` for all of them. ``sigma_uv`` is the sum of ``sigma[a] * sigma[b]``
+    over them; one is drawn with that weight (from ``meet_*``, or by a second
+    scan of the level when there are more than they hold), then the path is
+    walked back to ``u`` and on to ``v``, each predecessor chosen with
+    probability proportional to its path count.
+    """
+    queue[0] = u
+    queue[1] = v
+    level[u] = 1
+    level[v] = -1
+    sigma[u] = 1.0
+    sigma[v] = 1.0
+    end_q = 2
+    f_start, f_end, b_start, b_end = 0, 1, 1, 2
+    f_deg = indptr[u + 1] - indptr[u]
+    b_deg = rindptr[v + 1] - rindptr[v]
+    total = 0.0
+    n_meet = 0
+    capacity = meet_w.shape[0]
+    forward = True
+    seg_start = 0
+    seg_end = 0
+    # a frontier without edges ends the search: no path leaves it
+    while f_deg > 0 and b_deg > 0:
+        forward = f_deg <= b_deg
+        if forward:
+            ptr, idx, seg_start, seg_end, step = indptr, indices, f_start, f_end, 1
+        else:
+            ptr, idx, seg_start, seg_end, step = rindptr, rindices, b_start, b_end, -1
+        new_start = end_q
+        new_deg = 0
+        for i in range(seg_start, seg_end):
+            x = queue[i]
+            next_level = level[x] + step
+            sx = sigma[x]
+            for e in range(ptr[x], ptr[x + 1]):
+                y = idx[e]
+                ly = level[y]
+                if ly == 0:
+                    level[y] = next_level
+                    sigma[y] = sx
+                    queue[end_q] = y
+                    end_q += 1
+                    new_deg += ptr[y + 1] - ptr[y]
+                elif ly == next_level:
+                    sigma[y] += sx
+                elif (ly > 0) != forward:
+                    w = sx * sigma[y]
+                    total += w
+                    if n_meet < capacity:
+                        meet_a[n_meet] = x
+                        meet_b[n_meet] = y
+                        meet_w[n_meet] = total
+                    n_meet += 1
+        if forward:
+            f_start, f_end, f_deg = new_start, end_q, new_deg
+        else:
+            b_start, b_end, b_deg = new_start, end_q, new_deg
+        if n_meet:
+            break
+    if n_meet:
+        state, draw = _splitmix64(state)
+        threshold = draw * total
+        a = -1
+        b = -1
+        if n_meet <= capacity:
+            for i in range(n_meet):
+                if meet_w[i] > threshold:
+                    a = meet_a[i]
+                    b = meet_b[i]
+                    break
+        else:
+            acc = 0.0
+            for i in range(seg_start, seg_end):
+                x = queue[i]
+                sx = sigma[x]
+                for e in range(ptr[x], ptr[x + 1]):
+                    y = idx[e]
+                    if level[y] != 0 and (level[y] > 0) != forward:
+                        acc += sx * sigma[y]
+                        if acc > threshold:
+                            a, b = x, y
+                            break
+                if a >= 0:
+                    break
+        if not forward:
+            a, b = b, a
+        # walk back from a to u over forward predecessors (in-edges) ...
+        x = a
+        while x != u:
+            counts_row[x] += 1
+            state, draw = _splitmix64(state)
+            threshold = draw * sigma[x]
+            before = level[x] - 1
+            acc = 0.0
+            chosen = -1
+            for e in range(rindptr[x], rindptr[x + 1]):
+                p = rindices[e]
+                if level[p] == before:
+                    chosen = p
+                    acc += sigma[p]
+                    if acc > threshold:
+                        break
+            x = chosen
+        # ... and from b on to v over backward predecessors (out-edges)
+        x = b
+        while x != v:
+            counts_row[x] += 1
+            state, draw = _splitmix64(state)
+            threshold = draw * sigma[x]
+            before = level[x] + 1
+            acc = 0.0
+            chosen = -1
+            for e in range(indptr[x], indptr[x + 1]):
+                p = indices[e]
+                if level[p] == before:
+                    chosen = p
+                    acc += sigma[p]
+                    if acc > threshold:
+                        break
+            x = chosen
+    for i in range(end_q):
+        level[queue[i]] = 0
+    return state
+
+
 @_jit()
 def _sample_chunk(c, n_chunks, indptr, indices, lengths, rindptr, rindices, rlengths,
                   weighted, sources, targets, seeds, counts):
@@ -392,25 +514,34 @@ def _sample_chunk(c, n_chunks, indptr, indices, lengths, rindptr, rindices, rlen
     shortest paths (if any), and +1 in ``counts[c]`` for each of its
     interior nodes.
 
-    The path is drawn backwards from the target: at node x the predecessor p
-    is chosen with probability ``sigma[p] / sigma[x]`` (Riondato and
-    Kornaropoulos 2016, Alg. 1). ``rindptr``/``rindices``/``rlengths`` are
-    the reversed graph. Sample k draws its random numbers from its own
-    splitmix64 stream seeded by ``seeds[k]``, and counts are integers, so the
-    result is the same for any number of threads or chunks."""
+    Hop distances: a balanced bidirectional BFS
+    (:func:`_bidirectional_sample`). Lengths: Dijkstra from the source until
+    the target is settled, then the path is drawn backwards from the
+    target, at node x the predecessor p with probability ``sigma[p] /
+    sigma[x]`` (Riondato and Kornaropoulos 2016, Alg. 1).
+    ``rindptr``/``rindices``/``rlengths`` are the reversed graph. Sample k
+    draws its random numbers from its own splitmix64 stream seeded by
+    ``seeds[k]``, and counts are integers, so the result is the same for any
+    number of threads or chunks."""
     n = indptr.shape[0] - 1
-    dist = np.full(n, np.inf)
     sigma = np.zeros(n)
     order = np.empty(n, np.int32)
-    heap = np.empty(n if weighted else 0, np.int32)
-    pos = np.full(n if weighted else 0, -1, np.int32)
+    if not weighted:
+        level = np.zeros(n, np.int32)
+        meet_a = np.empty(_MEET_CAPACITY, np.int32)
+        meet_b = np.empty(_MEET_CAPACITY, np.int32)
+        meet_w = np.empty(_MEET_CAPACITY)
+        for k in range(c, sources.shape[0], n_chunks):
+            _bidirectional_sample(indptr, indices, rindptr, rindices, sources[k], targets[k],
+                                  level, sigma, order, meet_a, meet_b, meet_w, seeds[k], counts[c])
+        return
+    dist = np.full(n, np.inf)
+    heap = np.empty(n, np.int32)
+    pos = np.full(n, -1, np.int32)
     for k in range(c, sources.shape[0], n_chunks):
         u = sources[k]
         v = targets[k]
-        if weighted:
-            touched = _dijkstra_to(indptr, indices, lengths, u, v, dist, sigma, order, heap, pos)
-        else:
-            touched = _bfs_to(indptr, indices, u, v, dist, sigma, order)
+        touched = _dijkstra_to(indptr, indices, lengths, u, v, dist, sigma, order, heap, pos)
         if dist[v] < np.inf:
             state = seeds[k]
             x = v
@@ -422,11 +553,7 @@ def _sample_chunk(c, n_chunks, indptr, indices, lengths, rindptr, rindices, rlen
                 chosen = -1
                 for e in range(rindptr[x], rindptr[x + 1]):
                     p = rindices[e]
-                    if weighted:
-                        on_path = dist[p] + rlengths[e] == dx
-                    else:
-                        on_path = dist[p] + 1.0 == dx
-                    if on_path:
+                    if dist[p] + rlengths[e] == dx:
                         chosen = p
                         acc += sigma[p]
                         if acc > threshold:
@@ -438,8 +565,7 @@ def _sample_chunk(c, n_chunks, indptr, indices, lengths, rindptr, rindices, rlen
         for i in range(touched):
             t = order[i]
             dist[t] = np.inf
-            if weighted:
-                pos[t] = -1
+            pos[t] = -1
 
 
 @_jit(parallel=True)

@@ -1,4 +1,5 @@
-"""Betweenness estimated from sampled shortest paths, with a guarantee
+"""Betweenness estimated from sampled shortest paths, with a guarantee:
+KADABRA's adaptive sampling (Borassi and Natale 2019) or a fixed sample size
 (Riondato and Kornaropoulos 2016)."""
 from __future__ import annotations
 
@@ -71,6 +72,14 @@ def _vertex_diameter_bound(mat: sp.csr_array, weighted: bool) -> int:
         n_comp, pairs // n_comp, pairs % n_comp, bound)))
 
 
+# KADABRA: the first phase draws this share of the most samples to allot
+# the failure probability among nodes; a share ``_BALANCE`` of delta is
+# spread uniformly so that no node gets a vanishing share (the values of
+# Borassi and Natale's and NetworKit's implementations).
+_FIRST_PHASE_SHARE = 0.01
+_BALANCE = 0.001
+
+
 def _sample_size(epsilon: float, delta: float, vertex_diameter: int) -> int:
     """Riondato-Kornaropoulos sample size for an additive error ``epsilon``
     on their scale (pairs counted over n(n-1))."""
@@ -80,11 +89,104 @@ def _sample_size(epsilon: float, delta: float, vertex_diameter: int) -> int:
     return math.ceil(_RK_CONSTANT / epsilon**2 * (vc_bound + math.log(1.0 / delta)))
 
 
+class _PathSampler:
+    """Draws pairs and random shortest paths in batches from one seeded
+    generator: the batches, and so the counts, are the same whatever the
+    number of threads."""
+
+    def __init__(self, mat: sp.csr_array, weighted: bool, rng: np.random.Generator):
+        self.n = mat.shape[0]
+        self.rng = rng
+        self.fwd = _kernel_arrays(mat, weighted)
+        rev = sp.csr_array(mat.T)
+        rev.sort_indices()
+        self.rev = _kernel_arrays(rev, weighted)
+        self.weighted = weighted
+
+    def counts(self, size: int) -> np.ndarray:
+        """Interior-node counts of ``size`` sampled paths."""
+        n, rng = self.n, self.rng
+        sources = rng.integers(0, n, size=size)
+        targets = rng.integers(0, n - 1, size=size)
+        targets += targets >= sources
+        streams = rng.integers(0, np.iinfo(np.uint64).max, size=size, dtype=np.uint64)
+        dtype = self.fwd[0].dtype
+        return _k.sample_counts(*self.fwd, *self.rev, self.weighted, sources.astype(dtype),
+                                targets.astype(dtype), streams)
+
+
+def _failure_shares(first: np.ndarray, epsilon: float, delta: float) -> np.ndarray:
+    """KADABRA's per-node failure probability, the same for the lower and
+    the upper bound: ``exp(-C epsilon^2 / b0(v)) + delta * _BALANCE / (4 n)``
+    with ``b0`` the first-phase estimates and C the smallest constant (found
+    by bisection) with ``sum_v 2 exp(-C epsilon^2 / b0(v)) <= delta (1 -
+    _BALANCE) / 2``. The shares of all bounds add up to at most delta / 2;
+    nodes with high estimates, which need the most samples, get the most."""
+    n = len(first)
+    positive = first[first > 0]
+    if not len(positive):
+        return np.full(n, delta / (4 * n))
+    budget = delta * (1 - _BALANCE) / 2
+
+    def spent(c: float) -> float:
+        return 2.0 * np.exp(-c * epsilon**2 / positive).sum()
+
+    lo, hi = 0.0, math.log(4 * n / delta) / epsilon**2
+    while spent(hi) > budget:
+        hi *= 2
+    while hi - lo > 1e-6 * hi:
+        mid = (lo + hi) / 2
+        if spent(mid) > budget:
+            lo = mid
+        else:
+            hi = mid
+    share = np.full(n, delta * _BALANCE / (4 * n))
+    share[first > 0] += np.exp(-hi * epsilon**2 / positive)
+    return share
+
+
+def _kadabra_errors(estimate: np.ndarray, log_inv_share: np.ndarray, omega: float,
+                    tau: int) -> tuple[np.ndarray, np.ndarray]:
+    """Borassi and Natale's bounds (Theorem 7): with probability at least
+    ``1 - share(v)`` each, ``b(v) >= estimate - lower`` and ``b(v) <= estimate
+    + upper`` after tau samples, whenever sampling stops at tau or at omega."""
+    ratio = omega / tau
+    inner = 2.0 * estimate * omega / log_inv_share
+    t_low = ratio - 1.0 / 3.0
+    lower = log_inv_share / tau * (-t_low + np.sqrt(t_low * t_low + inner))
+    t_up = ratio + 1.0 / 3.0
+    upper = log_inv_share / tau * (t_up + np.sqrt(t_up * t_up + inner))
+    return np.minimum(lower, estimate), np.minimum(upper, 1.0 - estimate)
+
+
+def _kadabra(sampler: _PathSampler, epsilon: float, delta: float,
+             vertex_diameter: int) -> tuple[np.ndarray, int, int, int]:
+    """Estimated shares on the pair scale, samples of the second phase, of
+    the first phase, and the most samples omega."""
+    omega = _sample_size(epsilon, delta / 2, vertex_diameter)
+    first_size = max(1, math.ceil(omega * _FIRST_PHASE_SHARE))
+    first = sampler.counts(first_size) / first_size
+    log_inv_share = np.log(1.0 / _failure_shares(first, epsilon, delta))
+    batch = max(1000, first_size)
+    counts = np.zeros(sampler.n, np.int64)
+    tau = 0
+    while tau < omega:
+        size = min(batch, omega - tau)
+        counts += sampler.counts(size)
+        tau += size
+        estimate = counts / tau
+        lower, upper = _kadabra_errors(estimate, log_inv_share, omega, tau)
+        if lower.max() < epsilon and upper.max() < epsilon:
+            break
+    return counts / tau, tau, first_size, omega
+
+
 def approximate_betweenness(
     graph: InteractionGraph,
     *,
     epsilon: float = 0.01,
     delta: float = 0.1,
+    method: str = "kadabra",
     top_k: int | None = None,
     seed: int | np.random.Generator | None = None,
     distance: str | Callable = "hops",
@@ -95,24 +197,39 @@ def approximate_betweenness(
     probability at least ``1 - delta``.
 
     The estimate of :func:`~netanalysis.centrality.betweenness` (same
-    definition and conventions) draws r ordered pairs (u, v) of distinct
+    definition and conventions) draws ordered pairs (u, v) of distinct
     nodes uniformly, and for each pair with v reachable from u one shortest
     path uniformly among all shortest u-v paths; a member's estimate is the
     share of sampled paths it is interior to, rescaled to networkx's
-    normalisation (multiplied by ``n / (n - 2)``). With
+    normalisation (multiplied by ``n / (n - 2)``). On that pair scale the
+    error allowed is :math:`\epsilon' = \epsilon (n - 2) / n`. Two ways to
+    decide how many pairs to draw:
 
-    .. math::
+    * ``method="rk"`` (Riondato and Kornaropoulos 2016, Theorem 2): a fixed
 
-        r = \left\lceil \frac{c}{\epsilon'^2} \left( \lfloor \log_2(VD - 2)
-        \rfloor + 1 + \ln \frac{1}{\delta} \right) \right\rceil,
-        \qquad \epsilon' = \epsilon \frac{n - 2}{n}, \quad c = 0.5,
+      .. math::
 
-    where VD bounds the vertex diameter (the most nodes on any shortest
-    path), every estimate is within ``epsilon`` of the exact normalised
-    betweenness, simultaneously for all members, with probability at least
-    ``1 - delta`` (Riondato and Kornaropoulos 2016, Theorem 2). VD is bounded
-    from above by per-component eccentricities (see Notes), which only
-    affects r through its logarithm.
+          r = \left\lceil \frac{c}{\epsilon'^2} \left( \lfloor \log_2(VD - 2)
+          \rfloor + 1 + \ln \frac{1}{\delta} \right) \right\rceil,
+          \qquad c = 0.5,
+
+      where VD bounds the vertex diameter (the most nodes on any shortest
+      path). Every estimate is within ``epsilon`` with probability at least
+      ``1 - delta``, whatever the graph.
+    * ``method="kadabra"`` (the default; Borassi and Natale 2019): adaptive.
+      A first phase of 1% of :math:`\omega` (the r above with ``delta / 2``)
+      gives rough estimates, from which ``delta / 2`` is shared out among
+      the nodes' lower and upper bounds (more to high-betweenness nodes,
+      which need more samples). The second phase samples in batches of
+      ``max(1000, first phase)`` and stops as soon as every node's
+      empirical-Bernstein bounds (their Theorem 7) are below
+      :math:`\epsilon'`, or at :math:`\omega` samples. The same guarantee
+      holds; far fewer samples are needed when betweenness values are small,
+      as on large graphs. Only the second phase enters the estimate.
+
+    Hop distances are sampled with a balanced bidirectional BFS (the two
+    searches meet after touching a small part of a graph with hubs);
+    lengths with Dijkstra from the source until the target is settled.
 
     Parameters
     ----------
@@ -121,6 +238,8 @@ def approximate_betweenness(
         Largest additive error on the normalised scale, in (0, 1).
     delta : float, default 0.1
         Probability that some error exceeds ``epsilon``, in (0, 1).
+    method : {"kadabra", "rk"}, default "kadabra"
+        Adaptive (KADABRA) or fixed (Riondato-Kornaropoulos) sample size.
     top_k : int, optional
         Return only the k members with the highest estimates, sorted
         decreasingly. Each value keeps the ``epsilon`` guarantee, so with
@@ -142,13 +261,14 @@ def approximate_betweenness(
     -------
     pandas.Series
         Estimates indexed by member id, named ``"approximate_betweenness"``;
-        ``attrs`` records ``epsilon``, ``delta``, ``samples`` (r) and
-        ``vertex_diameter_bound``.
+        ``attrs`` records ``epsilon``, ``delta``, ``method``, ``samples``
+        (the pairs behind the estimate) and ``vertex_diameter_bound``, and
+        for KADABRA ``first_phase_samples`` and ``max_samples`` (omega).
 
     Notes
     -----
-    Paths are sampled in parallel, each search stopping as soon as the
-    target's path count is final. The vertex-diameter bound: a shortest path
+    Paths are sampled in parallel over fixed chunks. The vertex-diameter
+    bound: a shortest path
     runs through strongly connected components along a path of the
     condensation DAG, and inside a component C it has at most
     ``min(|C|, ecc_in(x) + ecc_out(x) + 1)`` nodes for any x in C (lengths
@@ -159,6 +279,10 @@ def approximate_betweenness(
     M. Riondato and E. M. Kornaropoulos, "Fast approximation of betweenness
     centrality through sampling", Data Mining and Knowledge Discovery
     30(2):438-475, 2016.
+
+    M. Borassi and E. Natale, "KADABRA is an ADaptive Algorithm for
+    Betweenness via Random Approximation", ACM Journal of Experimental
+    Algorithmics 24, 1.2:1-35, 2019 (ESA 2016).
 
     Examples
     --------
@@ -172,12 +296,14 @@ def approximate_betweenness(
     >>> est = approximate_betweenness(g, epsilon=0.05, seed=1)
     >>> abs(est["hub"] - 1.0) <= 0.05, est["a"]
     (np.True_, np.float64(0.0))
+    >>> est.attrs["samples"] <= est.attrs["max_samples"]
+    True
 
-
-    r follows the formula with epsilon' = 0.05 * 3/5; a component this small
-    is bounded by its size, VD <= 5:
+    With ``method="rk"``, r follows the formula with epsilon' = 0.05 * 3/5;
+    a component this small is bounded by its size, VD <= 5:
 
     >>> import math
+    >>> est = approximate_betweenness(g, epsilon=0.05, seed=1, method="rk")
     >>> est.attrs["vertex_diameter_bound"]
     5
     >>> est.attrs["samples"] == math.ceil(0.5 / 0.03**2 * (1 + 1 + math.log(1 / 0.1)))
@@ -187,29 +313,28 @@ def approximate_betweenness(
         raise ValueError("epsilon must lie in (0, 1)")
     if not 0 < delta < 1:
         raise ValueError("delta must lie in (0, 1)")
+    if method not in ("kadabra", "rk"):
+        raise ValueError(f"method must be 'kadabra' or 'rk', not {method!r}")
     if top_k is not None and (int(top_k) != top_k or top_k < 1):
         raise ValueError("top_k must be a positive integer")
     n = graph.n_nodes
     rng = np.random.default_rng(seed)
     mat, weighted = _length_matrix(graph, distance)
     vd = _vertex_diameter_bound(mat, weighted) if n else 1
-    r = _sample_size(epsilon * (n - 2) / n, delta, vd) if n > 2 else 0
     share = np.zeros(n)
-    if r:
-        sources = rng.integers(0, n, size=r)
-        targets = rng.integers(0, n - 1, size=r)
-        targets += targets >= sources
-        streams = rng.integers(0, np.iinfo(np.uint64).max, size=r, dtype=np.uint64)
-        indptr, indices, lengths = _kernel_arrays(mat, weighted)
-        rev = sp.csr_array(mat.T)
-        rev.sort_indices()
-        rindptr, rindices, rlengths = _kernel_arrays(rev, weighted)
-        dtype = indptr.dtype
-        counts = _k.sample_counts(
-            indptr, indices, lengths, rindptr, rindices, rlengths, weighted,
-            sources.astype(dtype), targets.astype(dtype), streams,
-        )
-        share = counts / r
+    # the guarantee is on the scale of pairs, n(n - 1); networkx's
+    # normalisation divides by (n - 1)(n - 2)
+    eps_pairs = epsilon * (n - 2) / n if n > 2 else epsilon
+    info = {}
+    if method == "rk":
+        r = _sample_size(eps_pairs, delta, vd) if n > 2 else 0
+        if r:
+            share = _PathSampler(mat, weighted, rng).counts(r) / r
+    elif n > 2 and _sample_size(eps_pairs, delta / 2, vd):
+        share, r, first, omega = _kadabra(_PathSampler(mat, weighted, rng), eps_pairs, delta, vd)
+        info = {"first_phase_samples": first, "max_samples": omega}
+    else:
+        r = 0  # no path has an interior node
     if normalized:
         values = share * (n / (n - 2)) if n > 2 else share
     else:
@@ -219,6 +344,6 @@ def approximate_betweenness(
         order = np.lexsort((np.arange(n), -values))[: int(top_k)]
         result = result.iloc[order]
     result.attrs.update(
-        epsilon=epsilon, delta=delta, samples=r, vertex_diameter_bound=vd
+        epsilon=epsilon, delta=delta, method=method, samples=r, vertex_diameter_bound=vd, **info
     )
     return result
