@@ -201,12 +201,14 @@ def write_report(run, path: Path) -> None:
              "the time divided by netanalysis's (above 1: netanalysis is faster).")
     L.append("* **est.**: estimated, not measured end to end: exact path measures on the 100k graphs "
              "from a random sample of sources scaled to all sources; networkx's per-node measures "
-             "from a node sample; approximate betweenness of NetworKit on directed graphs (its fixed-size "
-             "Riondato-Kornaropoulos sampler, as its KADABRA refuses directed graphs) from a run at a "
-             "larger epsilon (given in the agreement table: 0.02 on forum-a, 0.05 on the 100k graphs) "
-             "scaled by the ratio of sample counts, (epsilon/0.005)^2. netanalysis's approximate "
-             "betweenness (KADABRA, adaptive) and NetworKit's KADABRA on undirected graphs run at "
-             "epsilon 0.005 for real. n/a: the library has no such measure (or no way to run it "
+             "from a node sample; approximate betweenness of NetworKit on forum-a (its fixed-size "
+             "Riondato-Kornaropoulos sampler, as its KADABRA refuses directed graphs) from a run at "
+             "epsilon 0.02 scaled by the ratio of sample counts, (0.02/0.005)^2. netanalysis's "
+             "approximate betweenness (KADABRA, adaptive) runs at epsilon 0.005 on forum-a for real. "
+             "On the 100k graphs every library's approximate betweenness runs at epsilon 0.05 for "
+             "real (at 0.005 one measure would take many minutes there), NetworKit's with KADABRA on "
+             "the undirected graph and Riondato-Kornaropoulos on the directed one. The epsilon of "
+             "each run is in the agreement table. n/a: the library has no such measure (or no way to run it "
              "from a sample of sources on the 100k graphs).")
     L.append("* Peak memory: `ru_maxrss` of the child, which starts as a copy of a worker holding the "
              "graph (as CSR arrays and as the library's graph object) and the imported library.")
