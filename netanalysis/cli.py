@@ -122,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"netanalysis {__version__}")
     p.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    p.add_argument("--threads", type=int, metavar="N",
+                   help="threads of the compiled kernels (default: every core); results do not depend on it")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     v = sub.add_parser("validate", help="check a dataset folder; exit 0 when valid, 2 when not")
@@ -175,10 +177,21 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _set_threads(n: int) -> None:
+    import numba
+
+    most = numba.config.NUMBA_NUM_THREADS
+    if not 1 <= n <= most:
+        raise UserError(f"--threads must lie between 1 and {most} (the cores numba found), not {n}")
+    numba.set_num_threads(n)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.threads is not None:
+            _set_threads(args.threads)
         return args.func(args)
     except (UserError, ForumDataError, FileExistsError, FileNotFoundError, ValueError) as exc:
         if args.debug:

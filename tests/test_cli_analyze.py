@@ -120,6 +120,27 @@ def test_analyze_error_paths(tiny, tmp_path, capsys):
     assert "posts.author_id: required column is missing" in capsys.readouterr().err
 
 
+def test_threads_option_changes_nothing_but_the_threads(tiny, tmp_path, capsys):
+    import numba
+
+    before = numba.get_num_threads()
+    try:
+        assert main(["--threads", "1", "analyze", str(tiny), "--out", str(tmp_path / "one"),
+                     "--stability-repeats", "0", "--quiet"]) == 0
+        assert numba.get_num_threads() == 1
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        assert main(["analyze", str(tiny), "--out", str(tmp_path / "all"),
+                     "--stability-repeats", "0", "--quiet"]) == 0
+    finally:
+        numba.set_num_threads(before)
+    summary = json.loads((tmp_path / "one" / "summary.json").read_text())
+    assert summary["parameters"]["threads"] == 1
+    for table in ("key_actors.csv", "roles.csv", "centrality.csv", "disruption.csv"):
+        assert (tmp_path / "one" / table).read_bytes() == (tmp_path / "all" / table).read_bytes(), table
+    assert main(["--threads", "0", "validate", str(tiny)]) == 2
+    assert "--threads must lie between 1 and" in capsys.readouterr().err
+
+
 def test_debug_shows_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "netanalysis.cli", "--debug", "validate", str(tmp_path / "none")],
                           capture_output=True, text=True)

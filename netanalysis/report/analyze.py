@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -300,7 +301,8 @@ def analyze(
                       "meta": {k: (v if isinstance(v, (int, float, str, bool, type(None), dict, list)) else str(v))
                                for k, v in g.meta.items()}},
             "parameters": {"dataset": str(dataset), "graph": graph, "top": top, "seed": seed, "format": format,
-                           "on_error": on_error, "stability_repeats": stability_repeats},
+                           "on_error": on_error, "stability_repeats": stability_repeats,
+                           "threads": numba.get_num_threads()},
             "versions": _versions(),
             "seconds": bar.timings,
         }
