@@ -298,6 +298,12 @@ def test_new_member_features(tables):
     f2 = member_features(read_forum(t))
     assert f2.loc["mod", "message_partners"] == 2
     assert f2.loc["reg1", "message_partners"] == 1
+    # Months present count private messages too: a member with no post is
+    # present in the month of their message.
+    t["messages"].loc[0, "sender_id"] = "lurk7"
+    f3 = member_features(read_forum(t))
+    assert f3.loc["lurk7", "months_active"] == 0 and f3.loc["lurk7", "months_present"] == 1
+    assert (f3["months_present"] >= f3["months_active"]).all()
 
 
 def test_alt_forum_model():
@@ -373,3 +379,115 @@ def test_question_threads_and_pagerank(tables):
     nodes = np.array(sorted(ref))
     assert np.allclose(pr[nodes] / len(nodes), [ref[v] for v in nodes], atol=1e-8)
     assert (pr[np.setdiff1d(np.arange(len(f)), nodes)] == 0).all()
+
+
+def test_busy_sharer_marked_staff_is_not_staff(tables):
+    """The staff flag and the highest status on a member who only shares
+    (opens content threads, answers in no staff area, no technical help)
+    do not make a key actor: the flag is evidence, not a verdict."""
+    t = {k: v.copy() for k, v in tables.items()}
+    m = t["members"]
+    m.loc[m["member_id"] == "dist0", ["rank_level", "is_staff"]] = [5, True]
+    r = forum_roles(read_forum(t))
+    assert r.loc["dist0", "role"] not in KEY_ROLES
+    assert "marked staff but does not act as staff" in r.loc["dist0", "evidence"]
+    assert r.loc["dist0", "key_score"] < min(r.loc[["admin", "mod", "tech"], "key_score"])
+
+
+def test_status_proven_by_restricted_subforum(tables):
+    """A post in a subforum open only from status 4 proves that status:
+    ``access_rank`` holds it, and with ``rank_level`` missing the evidence
+    of a key actor names it."""
+    t = {k: v.copy() for k, v in tables.items()}
+    b = _Builder()
+    b.threads, b.posts = t["threads"].to_dict("records"), t["posts"].to_dict("records")
+    b.thread(7, "mod", 100, [("tech", 101, False), ("admin", 102, False)])
+    t["threads"], t["posts"] = pd.DataFrame(b.threads), pd.DataFrame(b.posts)
+    t["subforums"] = pd.concat([t["subforums"].assign(min_rank=pd.array([None] * 6, dtype="Int64")),
+                                pd.DataFrame({"subforum_id": [7], "category": ["private"],
+                                              "min_rank": pd.array([4], dtype="Int64")})], ignore_index=True)
+    f = member_features(read_forum(t))
+    assert f.loc["mod", "access_rank"] == 4 and f.loc["tech", "access_rank"] == 4
+    assert np.isnan(f.loc["reg1", "access_rank"])
+    m = t["members"]
+    m.loc[m["member_id"] == "mod", "rank_level"] = pd.NA
+    r = forum_roles(read_forum(t))
+    assert r.loc["mod", "role"] == "moderator"
+    assert "posts in a subforum open from status 4" in r.loc["mod", "evidence"]
+
+
+def test_status_not_explained_by_contribution():
+    """The staff-status evidence of :func:`_metadata`: the same status counts
+    more for a member whose posts and shared threads do not explain it."""
+    from netanalysis.roles.forum_roles import _metadata, _Scorer
+    feats = pd.DataFrame({
+        "posts": [5.0, 500.0, 20.0, 30.0, 40.0, 10.0],
+        "started_content": [0.0, 40.0, 0.0, 1.0, 0.0, 0.0],
+        "rank_level": [4.0, 4.0, 1.0, 2.0, 2.0, 1.0],
+        "access_rank": [np.nan] * 6,
+        "is_staff": [np.nan] * 6,
+    }, index=["quiet_high", "sharer_high", "a", "b", "c", "d"])
+    meta = _metadata(_Scorer(feats))
+    assert meta["ladder"][0] == meta["ladder"][1] == 1.0
+    assert meta["unexplained"][0] > 0.5 > meta["unexplained"][1]
+    assert (meta["moderator"][:6] <= 1).all() and (meta["moderator"] >= 0).all()
+    # A status the contribution explains adds nothing to the ladder.
+    assert meta["moderator"][1] == meta["ladder"][1]
+
+
+def test_doing_percentile_ties():
+    """Members who all show a rare behaviour equally sit mid-way among those
+    who show it; the only one who shows it most is at the top."""
+    from netanalysis.roles.forum_roles import _Scorer
+    feats = pd.DataFrame({"posts": [3.0] * 6, "x": [0.0, 1.0, 1.0, 1.0, 2.0, 0.0]})
+    d = _Scorer(feats).pct_doing("x")
+    assert d.tolist() == [0.0, 0.5, 0.5, 0.5, 1.0, 0.0]
+
+
+def test_key_positions():
+    """``key_score`` ranks a key actor on their own role's score among the
+    posting members not given another key role, and the others on their
+    best key-role score among the members given none (worked by hand)."""
+    from netanalysis.roles.forum_roles import _key_positions
+    key_matrix = np.array([[0.99, 0.95, 0.50, 0.40, 0.30, 0.0],    # admin
+                           [0.98, 0.90, 0.88, 0.40, 0.30, 0.0]])   # moderator
+    assigned = np.array([0, 1, -1, -1, -1, -1])
+    posting = np.array([True] * 5 + [False])
+    pos = _key_positions(key_matrix, assigned, posting)
+    # Member 1 (moderator): the reference leaves member 0 (an admin) out;
+    # 3 of its 4 members score lower, plus the tie-break 0.5 / 4 * 0.90.
+    assert pos[1] == pytest.approx(3 / 4 + 0.5 / 4 * 0.90)
+    assert pos[0] == pytest.approx(min(1.0, 3 / 4 + 0.5 / 4 * 0.99))
+    # Member 2 (no key role): best of its positions among members 2-4,
+    # 2 of 3 below on the moderator score.
+    assert pos[2] == pytest.approx(2 / 3 + 0.5 / 3 * 0.88)
+    assert pos[4] == pytest.approx(0.5 / 3 * 0.30)
+    assert pos[5] == 0.0
+
+
+def test_asking_without_request_subforum():
+    """Where the forum has no request subforum, members who open threads
+    with a larger share of their posts than most members do (threads that
+    are not shares) and answer little are read as requesters; members who
+    mostly answer are not."""
+    rng = np.random.default_rng(1)
+    b = _Builder()
+    crowd = [f"m{i}" for i in range(40)]
+    askers = [f"ask{i}" for i in range(5)]
+    subforums = pd.DataFrame({"subforum_id": [1, 2], "category": ["content", "social"]})
+    for i in range(60):            # shares by the first few, reactions by the crowd
+        day = 5 * i
+        b.thread(1, crowd[i % 4], day, [(m, day + 1, False) for m in rng.choice(crowd, 6, replace=False)])
+    for i in range(50):            # chat threads opened by the crowd
+        day = 3 + 6 * i
+        b.thread(2, crowd[4 + i % 36], day, [(m, day + 1, False) for m in rng.choice(crowd, 3, replace=False)])
+    for i in range(40):            # the askers open threads, others answer
+        day = 2 + 7 * i
+        asker = askers[i % 5]
+        b.thread(2, asker, day, [(m, day + 1, False) for m in rng.choice(crowd, 2, replace=False)])
+    members = pd.DataFrame({"member_id": crowd + askers})
+    r = forum_roles(read_forum({"posts": pd.DataFrame(b.posts), "threads": pd.DataFrame(b.threads),
+                                "subforums": subforums, "members": members}))
+    assert (r.loc[askers, "role"] == "requester").all()
+    assert "other than shares and announcements" in r.loc["ask0", "evidence"]
+    assert (r.loc[crowd[4:], "role"] == "requester").mean() <= 0.1

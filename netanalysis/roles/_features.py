@@ -252,6 +252,10 @@ def subforum_profile(forum: Forum, ctx: PostContext) -> pd.DataFrame:
     ``starters_per_thread``
         Effective number of thread starters per thread: low when a few
         members open every thread (announcements, a sharer's own board).
+    ``top3_starter_share``
+        Share of the threads opened by the three most frequent starters:
+        high where a small team opens every thread (announcements, rules),
+        whatever the number of threads.
     ``starter_entry``
         Mean position of the starters' entry in the forum's life (0 = at the
         opening, 1 = at the end), over threads.
@@ -313,6 +317,10 @@ def subforum_profile(forum: Forum, ctx: PostContext) -> pd.DataFrame:
     s_sq = np.asarray(sp_st.multiply(sp_st).sum(axis=1)).ravel()
     s_tot = np.asarray(sp_st.sum(axis=1)).ravel()
     starters_per_thread = _safe_div(_safe_div(s_tot * s_tot, s_sq), s_tot)
+    top3_starters = np.zeros(n_sf)
+    for i in np.flatnonzero(s_tot > 0):   # one small sort per subforum
+        row = np.sort(sp_st.data[sp_st.indptr[i]:sp_st.indptr[i + 1]])[::-1]
+        top3_starters[i] = row[:3].sum() / s_tot[i]
     span = max(ctx.t1 - ctx.t0, 1.0)
     entry_pos = np.clip((ctx.entry - ctx.t0) / span, 0.0, 1.0)
     st_entry = entry_pos[np.maximum(ctx.starter, 0)]
@@ -328,7 +336,8 @@ def subforum_profile(forum: Forum, ctx: PostContext) -> pd.DataFrame:
         "posts": posts, "threads": threads, "replies_per_thread": rpt, "first_post_lift": first_lift,
         "new_starter_share": new_starter, "veteran_answer_share": vet, "top3_answer_share": top3,
         "follow_up_share": follow_up, "quote_opening_share": quote_opening,
-        "starters_per_thread": starters_per_thread, "starter_entry": starter_entry, "restricted": restricted,
+        "starters_per_thread": starters_per_thread, "top3_starter_share": top3_starters,
+        "starter_entry": starter_entry, "restricted": restricted,
     }, index=pd.Index(forum.subforums["subforum_id"], name="subforum_id"))
 
 
@@ -340,12 +349,20 @@ def _kind_scores(p: pd.DataFrame) -> pd.DataFrame:
     the size or the habits of the forum. Then:
 
     * introductions: members' first posts concentrate there and threads are
-      opened by members in their first month;
-    * technical: question-and-answer threads: the asker comes back, answers
-      quote the opening post, a few members write most answers, threads
-      stay short;
-    * announcements: very few starters, present from the forum's opening,
-      threads draw few replies;
+      opened by members in their first month; the score is halved where
+      starters come back to their threads as often as elsewhere (a member
+      who introduces themselves does not return to the thread; one who
+      asks does);
+    * technical: question-and-answer threads: the asker comes back (counted
+      twice: it is what makes a thread a question), answers quote the
+      opening post, a few members write most answers, threads stay short;
+      the threads are opened by ordinary members, not by the forum's
+      earliest ones (the score shrinks as the starters' entry falls below
+      the forum's median subforum);
+    * announcements (and rules): the three most frequent starters open
+      most threads, and they are the forum's earliest members (the
+      starters' mean entry far below the median subforum's); threads draw
+      few replies;
     * content: threads draw many replies (one opening post, a long tail of
       reactions), first posts are rare;
     * requests: many different starters, short threads, first posts
@@ -374,12 +391,15 @@ def _kind_scores(p: pd.DataFrame) -> pd.DataFrame:
     follow = lift("follow_up_share")
     quote = lift("quote_opening_share")
     spt = p["starters_per_thread"].to_numpy()
-    entry = np.nan_to_num(p["starter_entry"].to_numpy(), nan=0.5)
     rpt = lift("replies_per_thread")
     scores = pd.DataFrame(0.0, index=p.index, columns=list(KINDS))
-    scores["introductions"] = (up(first, 2.0) * 2 + up(new, 1.5)) / 3
-    scores["technical"] = (up(follow, 1.3) + up(quote, 1.2) + up(top3, 1.5) + down(rpt, 0.6)) / 4 * (1 - up(first, 2.0))
-    scores["announcements"] = ((1 - np.minimum(spt / 0.3, 1.0)) + np.clip(1 - entry / 0.2, 0, 1) + down(rpt, 0.5)) / 3
+    # Starters who entered far earlier than those of the median subforum:
+    # the management's areas.
+    founders = down(lift("starter_entry"), 0.5)
+    scores["introductions"] = (up(first, 2.0) * 2 + up(new, 1.5)) / 3 * (0.5 + 0.5 * down(follow, 0.7))
+    scores["technical"] = ((2 * up(follow, 1.3) + up(quote, 1.2) + up(top3, 1.5) + down(rpt, 0.6)) / 5
+                           * (1 - up(first, 2.0)) * (1 - founders))
+    scores["announcements"] = (p["top3_starter_share"].to_numpy() + founders + down(rpt, 0.5)) / 3
     scores["content"] = (up(rpt, 1.3) * 2 + down(first, 0.8)) / 3
     scores["requests"] = (np.clip((spt - 0.5) / 0.3, 0, 1) + down(rpt, 0.6) + up(first, 1.5)) / 3 * (1 - down(follow, 0.5))
     scores["private"] = p["restricted"].to_numpy().astype(np.float64)
@@ -387,6 +407,10 @@ def _kind_scores(p: pd.DataFrame) -> pd.DataFrame:
     scores.loc[~has, :] = 0.0
     return scores
 
+
+#: Weight of the reference subforums' vote against the behaviour scores
+#: (see :func:`_reference_votes`).
+REFERENCE_VOTE_WEIGHT = 0.5
 
 #: Profile figures compared between subforums (see :func:`_reference_votes`).
 _PROFILE_FIGURES = ("replies_per_thread", "first_post_lift", "new_starter_share", "veteran_answer_share",
@@ -406,9 +430,12 @@ def _reference_votes(profile: pd.DataFrame, kind: np.ndarray, reference: np.ndar
     median absolute deviation) and each inferred subforum gets, for every
     kind present among the references, ``exp(-d^2 / 2)`` with ``d`` its
     distance to the nearest reference of that kind, divided by the typical
-    distance between references. The vote is added to the behaviour
-    scores, so a kind the references do not show can still win on
-    behaviour.
+    distance between references. Half the vote
+    (:data:`REFERENCE_VOTE_WEIGHT`) is added to the behaviour scores: the
+    references can only vote for the kinds they show (the forum's one
+    introductions area, when it is the subforum without category, has no
+    reference to resemble), so a vote must not overrule a clear reading of
+    the behaviour.
     """
     x = np.column_stack([np.log1p(np.nan_to_num(profile[c].to_numpy(dtype=np.float64), nan=0.0))
                          for c in _PROFILE_FIGURES])
@@ -452,7 +479,7 @@ def subforum_kinds(forum: Forum, ctx: PostContext | None = None) -> SubforumKind
     votes = scores.to_numpy().copy()
     reference = (kind >= 0) & (profile["posts"].to_numpy() > 0)
     if inferred.any() and reference.any():
-        votes[inferred] += _reference_votes(profile, kind, reference, inferred)
+        votes[inferred] += REFERENCE_VOTE_WEIGHT * _reference_votes(profile, kind, reference, inferred)
     guess = np.argmax(votes, axis=1)
     kind[inferred] = guess[inferred]
     profile = profile.assign(kind=[KINDS[k] if k >= 0 else "unknown" for k in kind], inferred=inferred)
@@ -536,7 +563,9 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
         ``tenure_days`` (entry to exit), ``entry_position`` (0 = the
         forum's first post, 1 = its last), ``activity_span_days`` (first to
         last post), ``late_share`` (share of posts in the last third of the
-        member's own posting span), ``messages`` (sent and received).
+        member's own posting span), ``messages`` (sent and received),
+        ``months_present`` (calendar months with a post or a private
+        message, sent or received).
     where
         ``subforums`` (distinct subforums posted in), ``subforum_share``
         (of the subforums that hold posts), ``posts_<kind>`` and
@@ -566,7 +595,10 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
     metadata
         ``rank_level``, ``rank_share`` (share of ranked members strictly
         below), ``top_rank`` (holds the highest rank), ``is_staff``
-        (float, NaN when unknown).
+        (float, NaN when unknown), ``access_rank`` (the highest
+        ``min_rank`` of the subforums the member posted in: a status the
+        posts prove, known even when ``rank_level`` is missing; NaN when
+        no such subforum).
     """
     if ctx is None:
         ctx = post_context(forum, answered_post)
@@ -591,9 +623,6 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
     month = (ctx.time // (DAY_NS * 30.4375)).astype(np.int64)
     month -= month.min() if len(month) else 0
     f["months_active"] = _count_distinct(author, month, n, int(month.max()) + 1 if len(month) else 1)
-    # The same, as a share of the months in which the forum has posts: a
-    # scale that keeps its resolution at the top, where percentiles saturate.
-    f["month_share"] = f["months_active"] / max(1, len(np.unique(month)))
     f["tenure_days"] = np.nan_to_num((ctx.exit - ctx.entry) / DAY_NS, nan=0.0)
     span = max(ctx.t1 - ctx.t0, 1.0)
     f["entry_position"] = np.clip((ctx.entry - ctx.t0) / span, 0.0, 1.0)
@@ -601,11 +630,22 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
     last_t = _group_max(author, ctx.time, n, -np.inf)
     has_posts = ctx.posts > 0
     f["activity_span_days"] = np.where(has_posts, (last_t - first_t) / DAY_NS, 0.0)
-    f["span_share"] = np.where(has_posts, (last_t - first_t) / span, 0.0)
     rel = _safe_div(ctx.time - first_t[author], (last_t - first_t)[author], fill=0.5)
     f["late_share"] = _safe_div(np.bincount(author[rel > 2 / 3], minlength=n), ctx.posts)
-    sender, recipient, _ = forum.message_arrays
+    sender, recipient, mtime = forum.message_arrays
     f["messages"] = (np.bincount(sender, minlength=n) + np.bincount(recipient, minlength=n)).astype(np.float64)
+    # Months with any trace of the member, public or private: a member who
+    # runs the forum through private messages is present without posting.
+    if len(sender):
+        # The same calendar-month bins as ``months_active``.
+        m_month = (mtime.astype(np.float64) // (DAY_NS * 30.4375)).astype(np.int64)
+        p_month = (ctx.time // (DAY_NS * 30.4375)).astype(np.int64)
+        who = np.r_[author, sender, recipient]
+        when = np.r_[p_month, m_month, m_month]
+        when -= when.min()
+        f["months_present"] = _count_distinct(who, when, n, int(when.max()) + 1)
+    else:
+        f["months_present"] = f["months_active"].copy()
 
     sf_known = ctx.subforum >= 0
     f["subforums"] = _count_distinct(author[sf_known], ctx.subforum[sf_known], n, max(1, len(forum.subforums)))
@@ -693,4 +733,11 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
         f["rank_share"] = np.full(n, np.nan)
         f["top_rank"] = np.full(n, np.nan)
     f["is_staff"] = m["is_staff"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    # A post in a subforum open only from some status shows that the member
+    # held at least that status: a lower bound on the rank, known even when
+    # ``rank_level`` is missing.
+    min_rank = forum.subforums["min_rank"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    post_floor = np.r_[np.nan_to_num(min_rank, nan=-np.inf), -np.inf][ctx.subforum]
+    f["access_rank"] = _group_max(author, post_floor, n, -np.inf)
+    f["access_rank"][~np.isfinite(f["access_rank"])] = np.nan
     return pd.DataFrame(f, index=pd.Index(forum.member_index, name="member_id"))

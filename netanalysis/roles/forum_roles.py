@@ -16,14 +16,16 @@ this project (van der Bruggen & Blokland; Fonhof, van der Bruggen & Takes
     (often new) members in technical subforums and writes tutorials there,
     over a long tenure, and does not share the bulk of the material.
 ``distributor``
-    shares material: opens content threads that draw many members.
+    shares material: opens content threads (two or more) that draw many
+    members.
 ``requester``
     asks for material: a large part of their posts in request subforums,
-    or, whatever the subforum, opens threads far more often than the
-    forum's members do (threads that are not shares or announcements) and
-    answers others less.
+    or, whatever the subforum, opens threads with a larger share of their
+    posts than most members do (threads that are not shares or
+    announcements) and answers others less.
 ``newcomer``
-    joined late in the record, few posts, first posts in introductions.
+    joined late in the record, few posts, mostly in introductions (or a
+    first post there).
 ``regular``
     an ordinary posting member.
 ``lurker``
@@ -54,28 +56,41 @@ them, not on one column. Everything is measured **within the forum**:
   who answer in technical subforums, a moderator score among everybody), so
   ``score_<role>`` is the member's position on that role's score among
   the posting members (share strictly below, ties broken by the score).
-  ``key_score`` is the best of them, moved into [0.5, 1] for members given
-  a key role and [0, 0.5) for the others: key actors of every kind are
-  ranked on one scale, members read as staff first.
+  ``key_score`` ranks key actors of every kind on one scale, members read
+  as staff first: for a member given a key role it is 0.5 plus half their
+  position on *that role's* score among the posting members not given
+  another key role (the roles' behaviours overlap: the management also
+  moderates, so on the moderator scale of all members the admins would
+  push the moderators down); for the others it is half their best
+  position on a key-role score among the members given no key role, in
+  [0, 0.5).
 * **Metadata** (``rank_level``, ``is_staff``) is evidence, never a verdict:
   it moves the score by at most :data:`METADATA_WEIGHT`. A member marked
   staff who never acts like staff stays below the bar (and the evidence
   says so); a technical member with an ordinary rank passes on behaviour.
   When a column is missing the score rests on behaviour alone and the
-  confidence is lowered (:data:`MISSING_METADATA_FACTOR`).
+  confidence is lowered (:data:`MISSING_METADATA_FACTOR`). A status is
+  read as an analyst would: where ``rank_level`` is missing, posts in a
+  subforum open only from some ``min_rank`` prove that status; and a
+  status above what the member's posts and shared material would earn
+  (ordinary statuses are earned by posting and sharing) reads as an
+  appointment, which supports the staff roles more than a status earned by
+  sharing (see :func:`_metadata`).
 * A member takes a key role when its score reaches :data:`KEY_THRESHOLD`
   (on average above that share of posting members on every defining
   behaviour). Behaviours that few members show at all (opening
   announcements, answering in technical subforums) are ranked among the
-  members who show them, so that doing it once is not "top 1%". A member
+  members who show them (mid-rank: members who all do it equally sit in
+  the middle), so that doing it once is not "top 1%". A member
   who passes both the moderator and the technical bar takes the role whose
   *own* behaviours stand out more (answers in threads of others and in
   announcement, rules and introduction threads against answers, tutorials
   and posts in technical subforums); tenure and presence, which both
   share, do not decide.
 * The management founds the forum and stays: a member present from the
-  opening to the end who holds the highest status or the staff flag is read
-  as management even when quiet (three independent facts agreeing).
+  opening to the end (and active in many months, by public posts or private
+  messages) who holds the highest status or the staff flag is read as
+  management even when quiet (three independent facts agreeing).
 * Subforum kinds come from ``category``; when it is missing they are
   inferred from behaviour (:func:`netanalysis.roles._features.subforum_kinds`)
   and the evidence says "(kind inferred from behaviour)". The subforums of
@@ -95,10 +110,12 @@ them, not on one column. Everything is measured **within the forum**:
 * The ordinary roles are scored the same way (percentiles and lifts) and
   the best description wins; ``regular`` wins when no other description
   fits better than :data:`ORDINARY_BASELINE`. A late arrival with few
-  posts is a newcomer when they start in the introductions (where the
-  forum has them): a quiet regular who joined late does not. Content
-  threads opened count among the members who open any, so one share is
-  not a distributor.
+  posts is a newcomer when they start in the introductions or write most
+  of their posts there (where the forum has them): a quiet regular who
+  joined late does not. Content threads opened count among the members who
+  open any, and one share is not a distributor. Asking is read against the
+  forum's members (members with two posts or more), not against its post
+  total, which the busiest sharers and the management dominate.
 
 ``confidence`` combines the winning score, its margin over the runner-up
 and the metadata available. ``key_score`` is computed for every member (also
@@ -166,15 +183,26 @@ class _Scorer:
 
     def pct_doing(self, name: str, values: np.ndarray | None = None) -> np.ndarray:
         """For a behaviour few members show at all (answering in technical
-        subforums, opening announcements): the share of the members who show
-        it that show it less, and 0 for those who never do. Among all posting
-        members, anyone who did it once would be at the top."""
+        subforums, opening announcements): the mid-rank position among the
+        posting members who show it, and 0 for those who never do. Among all
+        posting members, anyone who did it once would be at the top.
+
+        The position is ``(below + (tied + 1) / 2) / n`` over the ``n``
+        members who show the behaviour (``below`` of them show it less,
+        ``tied`` as much, the member included): the only one who does it
+        most gets 1, the only one who does it least ``1 / n``, and members
+        who all do it equally (every one of 14 opened one tutorial) sit in
+        the middle, not at the bottom.
+        """
         key = "doing:" + name
         if values is None and key in self._pct:
             return self._pct[key]
         v = self.value(name) if values is None else np.asarray(values, dtype=np.float64)
         doing = self.posting & (v > 0)
-        out = np.where(v > 0, (below_share(v, doing) * doing.sum() + 1) / max(doing.sum(), 1), 0.0)
+        n = max(int(doing.sum()), 1)
+        below = below_share(v, doing) * n
+        tied = n - below - below_share(-v, doing) * n
+        out = np.where(v > 0, (below + (tied + 1) / 2) / n, 0.0)
         out = np.minimum(out, 1.0)
         if values is None:
             self._pct[key] = out
@@ -194,49 +222,65 @@ def _kind_label(kinds, kind: str) -> str:
     return f"{kind} subforums"
 
 
+def _mid_share(values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Mid-rank percentile: the share of ``among`` strictly below plus half
+    the share tied with the value (NaN counts as the lowest value)."""
+    v = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=-np.inf)
+    return (below_share(v, among) + 1.0 - below_share(-v, among)) / 2
+
+
 def _metadata(s: _Scorer) -> dict[str, np.ndarray]:
     """Metadata scores in [0, 1] (NaN when unknown) for each key role.
 
-    The status counts as the share of ranked *posting* members below the
-    member (lurkers hold the lowest ranks and would make every poster look
-    senior). The staff flag is read as positive evidence only: some fora
-    mark only the management, others every moderator, so ``False`` says
-    little while ``True`` supports any staff role.
+    The status is ``rank_level`` or, where it is missing or lower, the
+    status that the member's posts prove: a post in a subforum open only
+    from some ``min_rank`` shows that status was held (``access_rank``).
+
+    * ``admin``: 1 for the highest status held by a posting member or the
+      staff flag, 0 for another known status.
+    * ``moderator`` and ``technical``: the position on the status ladder
+      (0 = the lowest status held by a posting member, 1 = the highest;
+      percentiles would saturate at the top, where the staff statuses
+      are), raised by the *status that posting and sharing do not
+      explain*: ordinary statuses are earned by posts and above all by
+      shared material, so a status whose mid-rank percentile among ranked
+      posting members exceeds the mid-rank percentile of the member's
+      contribution (``log(1 + posts) + log(1 + content threads started)``)
+      reads as an appointment. The difference is added to the ladder
+      position (capped at 1); a status the contribution explains adds
+      nothing.
+
+    Statuses count among ranked *posting* members (lurkers hold the lowest
+    ranks and would make every poster look senior). The staff flag is read
+    as positive evidence only: some fora mark only the management, others
+    every moderator, so ``False`` says little while ``True`` supports any
+    staff role.
     """
-    rank = s.value("rank_level")
+    stated = s.value("rank_level")
+    proven = s.value("access_rank")
+    rank = np.fmax(stated, proven)
+    from_access = np.isfinite(proven) & ~(stated >= proven)
     ranked = s.posting & np.isfinite(rank)
     share = np.where(np.isfinite(rank), below_share(np.nan_to_num(rank, nan=-np.inf), ranked), np.nan)
     top = np.full(len(rank), np.nan)
     ladder = np.full(len(rank), np.nan)
+    unexplained = np.full(len(rank), np.nan)
     if ranked.any():
         hi, lo = np.nanmax(rank[ranked]), np.nanmin(rank[ranked])
         top = np.where(np.isfinite(rank), (rank >= hi).astype(float), np.nan)
-        # Position on the status ladder (0 = lowest held by a poster, 1 = highest):
-        # percentiles saturate at the top, where the staff statuses are.
         ladder = np.clip((rank - lo) / (hi - lo), 0, 1) if hi > lo else np.where(np.isfinite(rank), 0.5, np.nan)
+        contribution = np.log1p(s.value("posts")) + np.log1p(s.value("started_content"))
+        unexplained = np.where(np.isfinite(rank), _mid_share(rank, ranked) - _mid_share(contribution, ranked),
+                               np.nan)
     staff = s.value("is_staff")
     flagged = np.where(staff == 1, 1.0, np.nan)
-    import os
-    V = os.environ.get("META", "")
-    if ranked.any() and V:
-        def mid(x):
-            xb = np.nan_to_num(x, nan=-np.inf)
-            return (below_share(xb, ranked) + 1 - below_share(-xb, ranked)) / 2
-        contrib = np.log1p(s.value("posts")) + np.log1p(s.value("started_content"))
-        resid = np.where(np.isfinite(rank), mid(rank) - mid(contrib), np.nan)
-        if V == "r1":
-            ladder = np.where(np.isfinite(rank), np.clip(ladder + np.maximum(resid, 0), 0, 1), np.nan)
-        elif V == "r2":
-            ladder = np.where(np.isfinite(rank), ladder * np.clip(0.5 + 2 * resid, 0, 1), np.nan)
-        elif V == "r3":
-            ladder = np.where(np.isfinite(rank), np.clip(0.5 + resid * 2, 0, 1) , np.nan)
-        elif V == "r4":
-            ladder = np.where(np.isfinite(rank), np.clip(ladder + resid, 0, 1), np.nan)
+    appointed = np.clip(ladder + np.maximum(np.nan_to_num(unexplained), 0.0), 0, 1)
+    appointed = np.where(np.isfinite(ladder), appointed, np.nan)
     with np.errstate(all="ignore"):
         admin = np.fmax(top, flagged)
-        others = np.fmax(ladder, flagged)
+        others = np.fmax(appointed, flagged)
     return {"admin": admin, "moderator": others, "technical": others, "rank_share": share, "top_rank": top,
-            "ladder": ladder}
+            "ladder": ladder, "unexplained": unexplained, "from_access": from_access}
 
 
 def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
@@ -248,14 +292,6 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     """
     pct, doing = s.pct, s.pct_doing
     few = " among members who do so"
-    import os
-    TEN = os.environ.get("TEN", "")
-    if TEN == "cover":
-        months_p, span_p = s.value("month_share"), s.value("span_share")
-    elif TEN == "mix":
-        months_p, span_p = (s.value("month_share") + pct("months_active")) / 2, (s.value("span_share") + pct("activity_span_days")) / 2
-    else:
-        months_p, span_p = pct("months_active"), pct("activity_span_days")
     founding = 1.0 - pct("entry_position")                 # share who entered after
     tech_share = s.value("posts_technical") / np.maximum(s.value("posts"), 1)
     manage = s.value("started_announcements") + s.value("started_rules")
@@ -287,13 +323,15 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     meta = _metadata(s)
     coverage = s.value("tenure_days") / max(1e-9, (s.value("tenure_days")[s.posting].max() if s.posting.any() else 1))
     institutional = np.where(np.nan_to_num(meta["admin"]) == 1,
-                             np.mean([founding, np.clip(coverage, 0, 1), pct("months_active")], axis=0), 0.0)
+                             np.mean([founding, np.clip(coverage, 0, 1), pct("months_present")], axis=0), 0.0)
     behaviour = out["admin"][0]
     out["admin"] = (np.maximum(behaviour, 0.95 * institutional),
-                    out["admin"][1] + [("present {:.0%} of the forum's recorded life", coverage, coverage, "")])
+                    out["admin"][1] + [("present {:.0%} of the forum's recorded life", coverage, coverage, ""),
+                                       ("posted or exchanged private messages in {:.0f} months",
+                                        s.value("months_present"), pct("months_present"), "")])
     out["moderator"] = (
         np.mean([pct("threads_answered"), doing("staff_area_answers"), doing("sas", staff_share),
-                 pct("subforums"), months_p, span_p, not_sharing] + msg_pct, axis=0),
+                 pct("subforums"), pct("months_active"), pct("activity_span_days"), not_sharing] + msg_pct, axis=0),
         [("answered in {:.0f} threads of other members", s.value("threads_answered"), pct("threads_answered"), ""),
          ("only {:.0%} of their posts in content subforums", content_share, not_sharing, ""),
          ("posted over {:.0f} days", s.value("activity_span_days"), pct("activity_span_days"), ""),
@@ -315,7 +353,7 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     tech_where = _kind_label(kinds, "technical")
     out["technical"] = (
         np.mean([doing("tech_askers_answered"), doing("tech_new_askers_answered"), doing("started_technical"),
-                 doing("ts", tech_share), months_p, span_p, not_sharing] + msg_pct,
+                 doing("ts", tech_share), pct("months_active"), pct("activity_span_days"), not_sharing] + msg_pct,
                 axis=0),
         [("answered {:.0f} distinct members in " + tech_where, s.value("tech_askers_answered"),
           doing("tech_askers_answered"), few),
@@ -352,46 +390,56 @@ def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
         return x / (x + (half - 1.0))
 
     out = {}
-    # Sharing: content threads opened that drew other members.
+    # Sharing: content threads opened that drew other members. One share is
+    # not a pattern (as one post is not): a distributor opened two or more.
     drawn = s.value("content_repliers")
     started = s.value("started_content")
     out["distributor"] = (
-        np.where(started > 0, (pct("content_repliers") + s.pct_doing("started_content")) / 2, 0.0),
+        np.where(started >= 2, (pct("content_repliers") + s.pct_doing("started_content")) / 2, 0.0),
         [("started {:.0f} content threads", started, s.pct_doing("started_content"), " among members who do so"),
          ("which drew {:.0f} distinct members", drawn, pct("content_repliers"), "")],
     )
     req_share, req_lift = lift("posts_requests")
     st_req = s.value("started_requests")
     # Asking, read from behaviour whatever the subforum: a member who opens
-    # threads far more often than the forum's members do, threads that are
-    # not shares (content) nor announcements, and who answers others less.
+    # threads with a larger share of their posts than most members do,
+    # threads that are not shares (content) nor announcements, and who
+    # answers others less. The comparison is with the forum's *members*
+    # (those with two posts or more, who could have both opened and
+    # answered), not with its post total, which the busiest sharers and the
+    # management dominate.
     opened = s.value("threads_started")
-    start_share, start_lift = lift("threads_started")
+    start_share = opened / posts
+    multi = s.posting & (s.value("posts") >= 2)
+    opens_more = np.where(opened >= 2, below_share(start_share, multi), 0.0)
     asked = np.maximum(opened - s.value("started_content") - s.value("started_announcements")
                        - s.value("started_rules"), 0)
     ask_share = asked / np.maximum(opened, 1)
     answers_less = 1.0 - s.value("replies") / posts
-    asking = np.where(opened >= 2, sat(start_lift, 3.0) * ask_share * (0.5 + 0.5 * answers_less), 0.0)
+    asking = opens_more * ask_share * (0.5 + 0.5 * answers_less)
     out["requester"] = (
         np.maximum.reduce([sat(req_lift, 3.0), asking,
                            np.where(st_req > 0, 0.5 + 0.5 * pct("started_requests") * (req_lift > 1), 0.0)]),
         [("{:.0%} of their posts in " + _kind_label(kinds, "requests"), req_share, pct("rs", req_share), ""),
          ("started {:.0f} request threads", st_req, pct("started_requests"), ""),
          ("opened threads with {:.0%} of their posts, other than shares and announcements", start_share,
-          pct("ss", start_share) * (opened >= 2), "")],
+          opens_more, " among members with two posts or more")],
     )
     late = pct("entry_position")                           # share who entered before
     few = 1.0 - pct("posts")
-    intro_share, intro_lift = lift("posts_introductions")
+    intro_share = s.value("posts_introductions") / posts
     first_intro = (s.value("first_kind") == KINDS.index("introductions")).astype(float)
     # Arriving late with few posts also describes a quiet regular who joined
     # late; starting in the introductions is what a newcomer does. Where the
     # forum has no introductions area, lateness and few posts must do.
     if (kinds.kind == KINDS.index("introductions")).any():
-        # A first post in the introductions long ago says where a career
-        # began, not that it is beginning: it counts as much as the arrival
-        # is recent.
-        newcomer = (late + few + 2 * np.maximum(sat(intro_lift, 2.0), first_intro * late)) / 4
+        # How much of the member's activity is introducing themselves: the
+        # share of their own posts there (a lift against the forum's small
+        # share would call a regular with one introduction in ten posts a
+        # newcomer). A first post in the introductions long ago says where
+        # a career began, not that it is beginning: it counts as much as the
+        # arrival is recent.
+        newcomer = (late + few + 2 * np.maximum(intro_share, first_intro * late)) / 4
     else:
         newcomer = (2 * late + few) / 4
     out["newcomer"] = (
@@ -468,8 +516,11 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
         * ``evidence``: the features that decided it, with their values and
           percentiles among posting members;
         * ``key_score``: in [0, 1], for ranking members as key actors:
-          the best of the ``score_<role>``, in [0.5, 1] for members given
-          a key role and in [0, 0.5) for the others;
+          in [0.5, 1] for members given a key role (0.5 plus half their
+          position on that role's score among the posting members not
+          given another key role) and in [0, 0.5) for the others (half
+          their best position on a key-role score among the posting
+          members given no key role);
         * ``score_<role>``: for admin, moderator and technical, the share
           of posting members whose behaviour score for that role is lower
           (one scale for the three roles; 0 for members without a post).
@@ -579,11 +630,12 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
         confidence[rows] = np.clip(0.5 + 0.45 * margin, 0, 1) * np.where(s.value("posts")[rows] < 3, 0.8, 1.0)
         evidence[rows] = _evidence(ordinary[r][1], rows, top=2) + _metadata_words(s, rows, r)
 
+    position = _key_positions(key_matrix, np.where(is_key, best_key, -1), posting)
     out = pd.DataFrame({
         "role": pd.Categorical(role, categories=list(ROLES)),
         "confidence": np.round(confidence, 4),
         "evidence": pd.array(evidence, dtype="string"),
-        "key_score": np.round(np.where(is_key, 0.5 + 0.5 * common.max(axis=0), 0.5 * common.max(axis=0)), 6),
+        "key_score": np.round(np.where(is_key, 0.5 + 0.5 * position, 0.5 * position), 6),
     }, index=feats.index)
     for i, r in enumerate(KEY_ROLES):
         out[f"score_{r}"] = np.round(common[i], 6)
@@ -597,12 +649,45 @@ def _common_scale(key_matrix: np.ndarray, posting: np.ndarray) -> np.ndarray:
     The role scores mean different things (a technical score ranks a member
     among those who answer questions, a moderator score among everybody), so
     the raw values of two roles are not comparable; their positions in the
-    same population are. ``max`` over roles then ranks key actors of every
-    kind on one scale. The tie-break moves a member by less than one rank.
+    same population are. These are the ``score_<role>`` columns;
+    ``key_score`` uses the same positions with the members read as another
+    key role left out (:func:`_key_positions`). The tie-break moves a member
+    by less than one rank.
     """
     m = max(int(posting.sum()), 1)
     out = np.vstack([below_share(row, posting) + 0.5 / m * np.clip(row, 0, 1) for row in key_matrix])
     return np.where(posting, np.minimum(out, 1.0), 0.0)
+
+
+def _key_positions(key_matrix: np.ndarray, assigned: np.ndarray, posting: np.ndarray) -> np.ndarray:
+    """The position behind ``key_score``, in [0, 1].
+
+    ``assigned`` gives each member's key role (its row in ``key_matrix``,
+    -1 for none). A member given a key role is placed on *that role's*
+    score among the posting members not given another key role; a member
+    given none, on the best of the key-role scores among the posting
+    members given none (kept below 1). A position is the share of the
+    reference members strictly below, plus ``0.5 / n`` times the score to
+    break ties.
+
+    The behaviours of the key roles overlap (the management also moderates
+    and answers technical questions), so on the moderator scale of all
+    posting members the admins would stand above the moderators, and a
+    moderator would rank below a technical look-alike who is only third on
+    the technical scale. Leaving out the members read as another key role
+    compares each member with those who could be mistaken for them.
+    """
+    def position(row, ref):
+        m = max(int(ref.sum()), 1)
+        return np.minimum(below_share(row, ref) + 0.5 / m * np.clip(row, 0, 1), 1.0)
+
+    ordinary = posting & (assigned < 0)
+    out = np.zeros(key_matrix.shape[1])
+    for i, row in enumerate(key_matrix):
+        mine = assigned == i
+        out[mine] = position(row, ordinary | (posting & mine))[mine]
+        out[ordinary] = np.maximum(out[ordinary], position(row, ordinary)[ordinary])
+    return np.where(ordinary, np.minimum(out, 1.0 - 1e-6), out)
 
 
 def _metadata_words(s: _Scorer, rows: np.ndarray, role: str) -> np.ndarray:
@@ -622,6 +707,14 @@ def _metadata_words(s: _Scorer, rows: np.ndarray, role: str) -> np.ndarray:
         if role == "admin":
             quiet = s.value("posts")[rows] < np.median(s.value("posts")[s.posting])
             out = np.where(quiet, out + "; rarely posts: read as a quiet member of the management", out)
+        proven = s.value("access_rank")[rows]
+        from_access = meta["from_access"][rows]
+        out = np.where(from_access, out + "; posts in a subforum open from status " + np.char.mod(
+            "%d", np.nan_to_num(proven).astype(int)).astype(object), out)
+        # Half the ranked posting members between the status and the
+        # contribution: a status that posting and sharing do not explain.
+        out = np.where(np.nan_to_num(meta["unexplained"][rows]) >= 0.5,
+                       out + "; status above what their posts and shared threads would earn", out)
         out = np.where(np.isnan(share), out + "; rank unknown", out)
         out = np.where((share < 0.5), out + "; ordinary rank (role read from behaviour)", out)
     else:
