@@ -166,15 +166,32 @@ def test_sampled_efficiency_within_bound():
     g = nx.barabasi_albert_graph(900, 2, seed=3)
     ig = _from_nx(g)
     df = disrupt(ig, ["degree"], steps=[0, 5], seed=2, efficiency_error=0.05)
-    assert df.attrs["efficiency_sources"] == sample_size(0.05) < 900
+    assert df.attrs["efficiency_pairs"] == sample_size(0.05) < 900
     exact = disrupt(ig, ["degree"], steps=[0, 5], efficiency_error=0.001)
-    assert (exact.efficiency_error == 0).all()
+    assert (exact.efficiency_error == 0).all() and exact.attrs["efficiency_pairs"] is None
     order = [int(x[1:]) for x in exact.attrs["orders"]["degree"]]
     assert exact.efficiency.iloc[1] == pytest.approx(nx.global_efficiency(
         g.subgraph(set(g.nodes) - set(order[:5]))), abs=1e-12)
-    assert (df.efficiency_error > 0).all()
+    assert np.allclose(df.efficiency_error, np.sqrt(np.log(40) / (2 * 738)), rtol=1e-12, atol=0)
     assert (abs(df.efficiency - exact.efficiency) <= df.efficiency_error).all()
     assert not np.allclose(df.efficiency, exact.efficiency, rtol=0, atol=1e-12)
+
+
+def test_sampled_disruption_same_table_for_any_thread_count():
+    import numba
+
+    g = nx.barabasi_albert_graph(900, 2, seed=3)
+    ig = _from_nx(g)
+    threads = numba.get_num_threads()
+    try:
+        tables = []
+        for t in (1, threads):
+            numba.set_num_threads(t)
+            tables.append(disrupt(ig, ["random", "degree"], steps=[0, 5, 20], seed=4, repeats=3))
+    finally:
+        numba.set_num_threads(threads)
+    assert tables[0].attrs["efficiency_pairs"] == sample_size(0.05)
+    pd.testing.assert_frame_equal(tables[0], tables[1], check_exact=True)
 
 
 def test_plot_draws_one_curve_per_strategy():

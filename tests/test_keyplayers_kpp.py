@@ -11,7 +11,12 @@ import pytest
 import scipy.sparse as sp
 
 from netanalysis.graphs import InteractionGraph
-from netanalysis.keyplayers.kpp import key_player_score, key_player_set, sample_size
+from netanalysis.keyplayers.kpp import (
+    _structure,
+    key_player_score,
+    key_player_set,
+    sample_size,
+)
 
 
 # ---------------------------------------------------------------------------
@@ -139,10 +144,8 @@ def test_sampled_distance_fragmentation_within_bound():
     assert err0 == 0.0  # sample_size(0.001) > n: all sources
     assert exact == pytest.approx(_nx_distance_fragmentation(g, [0, 1]), abs=1e-12)
     est, err = key_player_score(ig, ["u0", "u1"], "distance_fragmentation", error=0.05, seed=3)
-    # Hoeffding half-width for the sampled sources still present (738 drawn,
-    # the two removed members may be among them)
-    bounds = [np.sqrt(np.log(40) / (2 * s)) for s in (736, 737, 738)]
-    assert any(err == pytest.approx(b, rel=1e-12) for b in bounds)
+    # Hoeffding half-width for 738 pairs drawn among the remaining members
+    assert err == pytest.approx(np.sqrt(np.log(40) / (2 * 738)), rel=1e-12)
     assert est != exact
     assert abs(est - exact) <= err
     again, _ = key_player_score(ig, ["u0", "u1"], "distance_fragmentation", error=0.05, seed=3)
@@ -333,3 +336,155 @@ def test_incremental_harmonic_sums_match_direct_searches():
         direct = kernels._harmonic_matrix(s.indptr, s.indices, removed, every, every, 16)
         drops = kernels._harmonic_drops(s.indptr, s.indices, removed, every, every, 16)
         np.testing.assert_allclose(drops, direct, rtol=0, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# sampled efficiency: distances of pairs, the pair sample, the bound
+
+
+def _csr_pair(g: nx.Graph, n: int):
+    """Out-edge and in-edge CSR arrays (int32) of a networkx graph on 0..n-1."""
+    a = sp.csr_array(nx.to_scipy_sparse_array(g, nodelist=range(n), format="csr"))
+    a.data[:] = 1.0
+    rev = sp.csr_array(a.T)
+    a.sort_indices()
+    rev.sort_indices()
+    return (a.indptr.astype(np.int32), a.indices.astype(np.int32),
+            rev.indptr.astype(np.int32), rev.indices.astype(np.int32))
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_pair_distances_match_networkx(directed):
+    from netanalysis.keyplayers import _kpp_kernels as kernels
+
+    rng = np.random.default_rng(11)
+    n = 30
+    graphs = [nx.gnm_random_graph(n, m, seed=s, directed=directed)
+              for s, m in ((1, 25), (2, 45), (3, 90), (4, 200))]
+    hubs = nx.barabasi_albert_graph(n, 2, seed=5)  # hubs and a long tail
+    hubs.add_edges_from((i, i + 1) for i in range(20, 29))
+    graphs.append(hubs.to_directed() if directed else hubs)
+    s_all, t_all = (x.ravel() for x in np.meshgrid(np.arange(n), np.arange(n), indexing="ij"))
+    unreachable = 0
+    for g in graphs:
+        removed = np.zeros(n, dtype=bool)
+        removed[rng.choice(n, size=4, replace=False)] = True
+        h = g.copy()
+        h.remove_nodes_from(np.flatnonzero(removed).tolist())
+        arrays = _csr_pair(g, n)
+        if not directed:  # the undirected structure, as the library builds it
+            s = _structure(_from_nx(g))
+            assert (s.indptr == arrays[0]).all() and (s.indices == arrays[1]).all()
+        got = kernels._pair_distances_ser(*arrays, removed, s_all, t_all, 16)
+        assert (kernels._pair_distances_par(*arrays, removed, s_all, t_all, 3) == got).all()
+        for k, (s_, t_) in enumerate(zip(s_all.tolist(), t_all.tolist())):
+            if s_ == t_ or removed[s_] or removed[t_]:
+                expected = -2  # not a pair of two distinct members present
+            elif nx.has_path(h, s_, t_):
+                expected = nx.shortest_path_length(h, s_, t_)
+            else:
+                expected = -1
+                unreachable += 1
+            assert got[k] == expected, (s_, t_)
+    assert unreachable > 0
+
+
+def test_pair_sample_is_uniform_over_present_pairs():
+    from netanalysis.keyplayers.kpp import _pair_sample
+
+    n = 40
+    samples = [_pair_sample(n, 39, np.random.default_rng(seed)) for seed in range(600)]
+    # 4 members left: nearly every slot rejects all its candidates and
+    # falls back to a direct draw; 30 left: nearly none does
+    for n_left in (4, 30):
+        removed = np.ones(n, dtype=bool)
+        removed[np.random.default_rng(n_left).choice(n, size=n_left, replace=False)] = False
+        drawn = [sample.pairs(removed) for sample in samples]
+        src = np.concatenate([p[0] for p in drawn])
+        dst = np.concatenate([p[1] for p in drawn])
+        assert not removed[src].any() and not removed[dst].any() and (src != dst).all()
+        counts = np.zeros((n, n))
+        np.add.at(counts, (src, dst), 1)
+        cells = counts[np.ix_(~removed, ~removed)][~np.eye(n_left, dtype=bool)]
+        expected = len(src) / len(cells)
+        chi2 = ((cells - expected) ** 2 / expected).sum()
+        dof = len(cells) - 1
+        assert chi2 < dof + 6 * np.sqrt(2 * dof)  # ~6 standard deviations
+    # a pair keeps its slot when its members stay
+    few = np.zeros(n, dtype=bool)
+    few[[0, 1]] = True
+    a = samples[0].pairs(np.zeros(n, dtype=bool))
+    b = samples[0].pairs(few)
+    kept = ~np.isin(a[0], [0, 1]) & ~np.isin(a[1], [0, 1])
+    assert (a[0][kept] == b[0][kept]).all() and (a[1][kept] == b[1][kept]).all()
+
+
+def test_sampled_efficiency_within_hoeffding_bound():
+    from netanalysis.keyplayers.kpp import _efficiency, _hoeffding_error, _pair_sample
+
+    g = nx.barabasi_albert_graph(400, 2, seed=6)
+    g.add_edges_from([(400, 401), (401, 402)])  # unreachable pairs
+    s = _structure(_from_nx(g))
+    removed = np.zeros(s.n, dtype=bool)
+    removed[[0, 1, 2, 57]] = True
+    exact, err0 = _efficiency(s, removed, None)
+    h = g.copy()
+    h.remove_nodes_from([0, 1, 2, 57])
+    assert exact == pytest.approx(nx.global_efficiency(h), abs=1e-12) and err0 == 0.0
+    size = sample_size(0.1)  # 185 pairs < 399 members left: sampled
+    estimates = []
+    for seed in range(40):
+        est, err = _efficiency(s, removed, _pair_sample(s.n, size, np.random.default_rng(seed)))
+        assert err == pytest.approx(_hoeffding_error(size, 0.95), rel=1e-15)
+        estimates.append(est)
+    estimates = np.array(estimates)
+    assert np.mean(np.abs(estimates - exact) <= err) >= 0.95
+    # the 40 samples together: 7,400 independent pairs, Hoeffding at 99.9%
+    assert abs(estimates.mean() - exact) <= _hoeffding_error(40 * size, 0.999)
+    assert len(set(estimates.tolist())) > 30  # the samples do differ
+
+
+def test_efficiency_exact_when_few_members_remain():
+    from netanalysis.keyplayers.kpp import _efficiency, _pair_sample
+
+    g = nx.barabasi_albert_graph(300, 2, seed=7)
+    s = _structure(_from_nx(g))
+    sample = _pair_sample(s.n, 200, np.random.default_rng(0))
+    removed = np.zeros(s.n, dtype=bool)
+    removed[:100] = True  # 200 left: no more than the sample size
+    value, err = _efficiency(s, removed, sample)
+    assert err == 0.0
+    assert value == pytest.approx(nx.global_efficiency(g.subgraph(range(100, 300))), abs=1e-12)
+    removed[99] = False  # 201 left: sampled
+    assert _efficiency(s, removed, sample)[1] > 0
+
+
+def test_sampled_efficiency_same_bytes_for_any_thread_count():
+    import numba
+
+    from netanalysis.keyplayers import _kpp_kernels as kernels
+    from netanalysis.keyplayers.kpp import _efficiency, _pair_sample
+
+    g = nx.barabasi_albert_graph(3000, 3, seed=8)
+    s = _structure(_from_nx(g))
+    removed = np.zeros(s.n, dtype=bool)
+    removed[np.random.default_rng(1).choice(s.n, size=30, replace=False)] = True
+    size = sample_size(0.03)  # 2,050 pairs
+    sample = _pair_sample(s.n, size, np.random.default_rng(9))
+    src, dst = sample.pairs(removed)
+    threads = numba.get_num_threads()
+    try:
+        results = []
+        for t in (1, threads):
+            numba.set_num_threads(t)
+            d = kernels._pair_distances_par(s.indptr, s.indices, s.indptr, s.indices, removed,
+                                            src, dst, 16)
+            results.append((d.tobytes(), _efficiency(s, removed, sample)))
+    finally:
+        numba.set_num_threads(threads)
+    assert results[0] == results[1]
+    serial = kernels._pair_distances_ser(s.indptr, s.indices, s.indptr, s.indices, removed,
+                                         src, dst, 16)
+    assert serial.tobytes() == results[0][0]
+    again = _efficiency(s, removed, _pair_sample(s.n, size, np.random.default_rng(9)))
+    assert again == results[0][1]

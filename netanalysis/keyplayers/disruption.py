@@ -19,13 +19,19 @@ hops), after removing ``c`` of the ``N`` members, ``n = N - c`` left:
   on the remaining graph (``n`` = remaining members), 1 when ``n < 2``;
 * ``efficiency``: Latora & Marchiori's global efficiency of the remaining
   graph, ``E = sum_{i != j} (1 / d_ij) / (n (n - 1))`` (0 when ``n < 2``;
-  ``1 - E`` is Borgatti's distance-weighted fragmentation). Exact (all-pairs
-  breadth-first search, parallel) when the sample size rule
-  :func:`~netanalysis.keyplayers.kpp.sample_size` asks for at least ``N``
-  sources, otherwise estimated from that many source members drawn once
-  (uniformly, with the seed) and shared by all strategies and steps; the
-  column ``efficiency_error`` gives the Hoeffding half-width at the chosen
-  confidence for the sources still present (0 when exact).
+  ``1 - E`` is Borgatti's distance-weighted fragmentation). Exact (a
+  breadth-first search from every remaining member, parallel) when the
+  sample size rule :func:`~netanalysis.keyplayers.kpp.sample_size` asks for
+  at least ``n`` draws; otherwise the mean of ``1 / d_ij`` over that many
+  ordered pairs of distinct remaining members, drawn independently and
+  uniformly (with the seed), each distance from a bidirectional
+  breadth-first search that stops where the two balls meet. The pairs are
+  drawn once for all strategies and steps: a pair changes only when one of
+  its members is removed (see ``kpp._PairSample``), so strategies and steps
+  are compared on common random numbers. The column ``efficiency_error``
+  gives the Hoeffding half-width at the chosen confidence,
+  ``sqrt(ln(2 / (1 - confidence)) / (2 s))`` for ``s`` pairs (0 when
+  exact).
 
 References
 ----------
@@ -46,8 +52,8 @@ import pandas as pd
 from ..graphs import InteractionGraph
 from . import _kpp_kernels as _k
 from .kpp import (
-    _aligned, _betweenness_values, _degree_values, _efficiency, _positions,
-    _sources, _structure, _Structure, key_player_set, sample_size,
+    _aligned, _betweenness_values, _degree_values, _efficiency, _pair_sample, _PairSample,
+    _positions, _structure, _Structure, key_player_set, sample_size,
 )
 
 __all__ = ["disrupt", "STRATEGIES", "MEASURES"]
@@ -140,7 +146,7 @@ def _recomputed_betweenness_order(structure: _Structure, n_remove: int) -> np.nd
 
 
 def _measure(structure: _Structure, order: np.ndarray, counts: np.ndarray,
-             sources: np.ndarray | None, confidence: float) -> dict[str, np.ndarray]:
+             sample: _PairSample | None, confidence: float) -> dict[str, np.ndarray]:
     n = structure.n
     top = int(counts[-1])
     largest, n_comp, pairs = _k._removal_profile(structure.indptr, structure.indices,
@@ -155,7 +161,7 @@ def _measure(structure: _Structure, order: np.ndarray, counts: np.ndarray,
     for i, c in enumerate(counts):
         removed[order[done:c]] = True
         done = c
-        eff[i], eff_err[i] = _efficiency(structure, removed, sources, confidence)
+        eff[i], eff_err[i] = _efficiency(structure, removed, sample, confidence)
     return {
         "lcc_share": largest[counts] / n if n else np.zeros(len(counts)),
         "n_components": n_comp[counts].astype(np.float64),
@@ -262,8 +268,8 @@ def disrupt(graph: InteractionGraph, strategies=("random", "degree", "betweennes
         comparison); computed on the undirected structure otherwise.
     efficiency_error, confidence : float
         Sample size rule for efficiency: ``sample_size(efficiency_error,
-        confidence)`` sources (738 with the defaults), exact when that is at
-        least the number of members.
+        confidence)`` pairs of members (738 with the defaults), exact when
+        that is at least the number of remaining members.
 
     Returns
     -------
@@ -273,7 +279,9 @@ def disrupt(graph: InteractionGraph, strategies=("random", "degree", "betweennes
         ``_std``, ``_q05`` and ``_q95`` (std 0 and quantiles equal to the
         value for the deterministic strategies), and ``efficiency_error``.
         ``df.attrs["orders"]`` holds, per deterministic strategy, the member
-        ids in removal order (as far as the largest removal count).
+        ids in removal order (as far as the largest removal count);
+        ``df.attrs["efficiency_pairs"]`` the number of pairs a sampled
+        efficiency is estimated from (None when every value is exact).
 
     References
     ----------
@@ -312,7 +320,7 @@ def disrupt(graph: InteractionGraph, strategies=("random", "degree", "betweennes
     specs = _strategy_specs(strategies)
     rng = np.random.default_rng(seed)
     sample_rng, random_rng, kp_seed = rng.spawn(3)
-    sources = _sources(n, sample_size(efficiency_error, confidence), sample_rng)
+    sample = _pair_sample(n, sample_size(efficiency_error, confidence), sample_rng)
 
     cache: dict[str, np.ndarray] = {}
 
@@ -356,16 +364,16 @@ def disrupt(graph: InteractionGraph, strategies=("random", "degree", "betweennes
     orders: dict[str, list] = {}
     for label, spec in specs:
         if isinstance(spec, str) and spec == "random":
-            runs = [_measure(s, r.permutation(n), counts, sources, confidence)
+            runs = [_measure(s, r.permutation(n), counts, sample, confidence)
                     for r in random_rng.spawn(int(repeats))]
             if not runs:
                 raise ValueError("repeats must be at least 1")
         else:
             order = order_for(label, spec)
             orders[label] = s.graph.node_ids.take(order[:top]).tolist()
-            runs = [_measure(s, order, counts, sources, confidence)]
+            runs = [_measure(s, order, counts, sample, confidence)]
         tables.append(_rows(label, counts, n, runs))
     df = pd.concat(tables, ignore_index=True)
     df.attrs["orders"] = orders
-    df.attrs["efficiency_sources"] = n if sources is None else len(sources)
+    df.attrs["efficiency_pairs"] = None if sample is None else sample.size
     return df
