@@ -491,3 +491,90 @@ def test_asking_without_request_subforum():
     assert (r.loc[askers, "role"] == "requester").all()
     assert "other than shares and announcements" in r.loc["ask0", "evidence"]
     assert (r.loc[crowd[4:], "role"] == "requester").mean() <= 0.1
+
+
+def test_reference_votes_for_kinds_the_references_lack():
+    """The references vote for the kinds they show by resemblance; a kind
+    read from behaviour that no reference shows gets the best vote of the
+    row (the references cannot argue against it); the fallback ``social``
+    and ``private`` get none."""
+    from netanalysis.roles._features import _PROFILE_FIGURES, KINDS, _reference_votes
+    rng = np.random.default_rng(0)
+    profile = pd.DataFrame(rng.uniform(0.1, 2.0, size=(5, len(_PROFILE_FIGURES))), columns=list(_PROFILE_FIGURES))
+    kind = np.array([KINDS.index("content"), KINDS.index("content"), KINDS.index("requests"), -1, -1])
+    reference = kind >= 0
+    inferred = ~reference
+    votes = _reference_votes(profile, kind, reference, inferred)
+    assert votes.shape == (2, len(KINDS))
+    shown = votes[:, [KINDS.index("content"), KINDS.index("requests")]]
+    assert ((shown > 0) & (shown <= 1)).all()
+    best = shown.max(axis=1)
+    for k in ("announcements", "introductions", "technical"):
+        np.testing.assert_array_equal(votes[:, KINDS.index(k)], best)
+    for k in ("social", "private", "rules", "other"):
+        assert (votes[:, KINDS.index(k)] == 0).all()
+
+
+def test_kinds_absent_from_references_read_from_behaviour(tables):
+    """With the categories of the announcements and the introductions areas
+    missing, the categorised subforums (technical, content, requests) show
+    neither kind; both are read from behaviour, not pulled towards the
+    nearest kind the references show."""
+    t = {k: v.copy() for k, v in tables.items()}
+    sub = t["subforums"]
+    sub["category"] = sub["category"].astype(object)
+    sub.loc[sub["subforum_id"].isin([1, 3]), "category"] = None
+    kinds = subforum_kinds(read_forum(t))
+    assert kinds.inferred.tolist() == [True, False, True, False, False, False]
+    assert kinds.names()[0] == "announcements"
+    assert kinds.names()[2] == "introductions"
+
+
+def test_opening_shares_counts_against_staff(tables):
+    """Staff do not share the bulk of the material: opening content threads
+    lowers the technical and moderator scores by the drop of the
+    not-sharing reading (the lesser of the posts and threads readings)."""
+    from netanalysis.roles.forum_roles import _key_behaviour, _Scorer
+    forum = read_forum(tables)
+    kinds = subforum_kinds(forum)
+    feats = member_features(forum, kinds)
+    row = feats.index.get_loc("tech")
+    before = _key_behaviour(_Scorer(feats), kinds)[0]
+    s = _Scorer(feats)
+    posts_not_content = 1.0 - s.pct("cs", s.value("posts_content") / np.maximum(s.value("posts"), 1))
+    sharing = feats.copy()
+    sharing.loc["tech", "started_content"] = feats["started_content"].max() + 5   # the most shares of all
+    after = _key_behaviour(_Scorer(sharing), kinds)[0]
+    n_tech, n_mod = 7, 7      # behaviours averaged (no private messages in this forum)
+    assert before["technical"][0][row] - after["technical"][0][row] == pytest.approx(posts_not_content[row] / n_tech)
+    assert before["moderator"][0][row] - after["moderator"][0][row] == pytest.approx(posts_not_content[row] / n_mod)
+    assert feats.loc["tech", "started_content"] == 0
+
+
+def test_status_decides_between_management_and_moderator(tables):
+    """A member whose behaviour reads as management and as a moderator is a
+    moderator when their known status is below the highest and they are not
+    marked staff; with the status unknown the behaviour alone reads
+    management. The status never decides whether they are a key actor."""
+    t = {k: v.copy() for k, v in tables.items()}
+    m = t["members"]
+    m.loc[m["member_id"] == "admin", ["rank_level", "is_staff"]] = [4, False]
+    r = forum_roles(read_forum(t))
+    assert r.loc["admin", "role"] == "moderator"
+    assert "holds a status below the highest" in r.loc["admin", "evidence"]
+    assert r.loc["admin", "key_score"] >= 0.5
+    m.loc[m["member_id"] == "admin", ["rank_level", "is_staff"]] = [pd.NA, pd.NA]
+    r = forum_roles(read_forum(t))
+    assert r.loc["admin", "role"] == "admin"
+    # A status proven by a post in a subforum open from status 4 is a lower
+    # bound, not a status below the highest: the behaviour still decides.
+    b = _Builder()
+    b.threads, b.posts = t["threads"].to_dict("records"), t["posts"].to_dict("records")
+    b.thread(7, "admin", 100, [("mod", 101, False)])
+    t["threads"], t["posts"] = pd.DataFrame(b.threads), pd.DataFrame(b.posts)
+    t["subforums"] = pd.concat([t["subforums"].assign(min_rank=pd.array([None] * 6, dtype="Int64")),
+                                pd.DataFrame({"subforum_id": [7], "category": ["private"],
+                                              "min_rank": pd.array([4], dtype="Int64")})], ignore_index=True)
+    r = forum_roles(read_forum(t))
+    assert member_features(read_forum(t)).loc["admin", "access_rank"] == 4
+    assert r.loc["admin", "role"] == "admin"

@@ -412,6 +412,10 @@ def _kind_scores(p: pd.DataFrame) -> pd.DataFrame:
 #: (see :func:`_reference_votes`).
 REFERENCE_VOTE_WEIGHT = 0.5
 
+#: Kinds that :func:`_kind_scores` reads from behaviour (``social`` is the
+#: fallback when none stands out, ``private`` comes from ``min_rank``).
+_BEHAVIOUR_KINDS = np.array([ANN, INT, TEC, CON, REQ])
+
 #: Profile figures compared between subforums (see :func:`_reference_votes`).
 _PROFILE_FIGURES = ("replies_per_thread", "first_post_lift", "new_starter_share", "veteran_answer_share",
                     "top3_answer_share", "follow_up_share", "quote_opening_share", "starters_per_thread",
@@ -428,14 +432,23 @@ def _reference_votes(profile: pd.DataFrame, kind: np.ndarray, reference: np.ndar
     this forum is a technical subforum of this forum. The figures are put on
     one scale (log, centred on the median subforum and divided by the
     median absolute deviation) and each inferred subforum gets, for every
-    kind present among the references, ``exp(-d^2 / 2)`` with ``d`` its
-    distance to the nearest reference of that kind, divided by the typical
-    distance between references. Half the vote
-    (:data:`REFERENCE_VOTE_WEIGHT`) is added to the behaviour scores: the
-    references can only vote for the kinds they show (the forum's one
-    introductions area, when it is the subforum without category, has no
-    reference to resemble), so a vote must not overrule a clear reading of
-    the behaviour.
+    kind present among the references, ``exp(-2 d^2)`` (a Gaussian of
+    width 0.5) with ``d`` its distance to the nearest reference of that
+    kind (root mean square over the figures) divided by the median distance
+    between two references. Half the vote
+    (:data:`REFERENCE_VOTE_WEIGHT`) is added to the behaviour scores.
+
+    The references can only resemble the kinds they show: when the forum's
+    introductions area is the subforum without category, there is no
+    reference introductions area to resemble, and a vote for the nearest
+    kind shown (a requests board, where first posts also land) would
+    overrule a clear reading of the behaviour. So every kind read from
+    behaviour (announcements, introductions, technical, content, requests)
+    that no reference shows gets the best vote of the row: the references
+    then decide among the kinds they show, and between those and the
+    missing kinds the behaviour decides. The fallback ``social`` gets no
+    such vote (it is the absence of a reading, not a reading), nor does
+    ``private``, which comes from ``min_rank``.
     """
     x = np.column_stack([np.log1p(np.nan_to_num(profile[c].to_numpy(dtype=np.float64), nan=0.0))
                          for c in _PROFILE_FIGURES])
@@ -456,16 +469,26 @@ def _reference_votes(profile: pd.DataFrame, kind: np.ndarray, reference: np.ndar
     for k in np.unique(kind[ref_rows]):
         nearest = d[:, kind[ref_rows] == k].min(axis=1) / typical
         votes[:, k] = np.exp(-0.5 * (nearest / 0.5) ** 2)
+    # A kind the references do not show cannot be argued against by them:
+    # with categories missing, the missing kinds are exactly those the
+    # references lack. Such a kind, when the behaviour can read it, gets the
+    # vote of the best-matching reference kind, so that the references only
+    # decide among the kinds they show and the behaviour decides the rest.
+    absent = np.setdiff1d(_BEHAVIOUR_KINDS, kind[ref_rows])
+    votes[:, absent] = votes.max(axis=1, keepdims=True)
     return votes
 
 
 def subforum_kinds(forum: Forum, ctx: PostContext | None = None) -> SubforumKinds:
     """The kind of each subforum: its ``category`` when given, else inferred.
 
-    Inference (see :func:`_kind_scores`) takes the kind of highest score; a
-    subforum whose ``min_rank`` is above the lowest rank is ``private``
-    whatever its behaviour. Subforums without category and without posts
-    stay unknown (-1).
+    Inference takes the kind of highest score: the behaviour score
+    (:func:`_kind_scores`) plus, when some subforums of the forum have a
+    category, :data:`REFERENCE_VOTE_WEIGHT` times their vote
+    (:func:`_reference_votes`, which decides only among the kinds they
+    show). A subforum whose ``min_rank`` is above the lowest rank is
+    ``private`` whatever its behaviour. Subforums without category and
+    without posts stay unknown (-1).
     """
     if ctx is None:
         ctx = post_context(forum)

@@ -46,11 +46,18 @@ them, not on one column. Everything is measured **within the forum**:
   behaviours that define it (for a technical member: distinct members
   answered in technical subforums, distinct new members among them,
   tutorials started there, share of posts there, months active, days
-  between first and last post, a small share of posts in content
-  subforums, private-message partners). A mean of percentiles is high only
-  when *all* the defining behaviours are unusual, which is what sets staff
-  apart from merely busy members: busy sharers and regulars are unusual on
-  volume, not on tenure, on looking after others and on *not* sharing.
+  between first and last post, not sharing, private-message partners). A
+  mean of percentiles is high only when *all* the defining behaviours are
+  unusual, which is what sets staff apart from merely busy members: busy
+  sharers and regulars are unusual on volume, not on tenure, on looking
+  after others and on *not* sharing.
+* **Not sharing** (a defining behaviour of the moderator and the technical
+  member: staff do not share the bulk of the material) is the lesser of
+  two readings: one minus the percentile of the share of posts in content
+  subforums, and one minus the mid-rank position of the number of content
+  threads opened among the members who open any (0 opened: 1). A busy
+  member who opens many shares does share, whatever share of their posts
+  the reactions in content threads make up.
 * **One scale for every key role.** The behaviour scores of different
   roles are not comparable (a technical score ranks members among those
   who answer in technical subforums, a moderator score among everybody), so
@@ -96,13 +103,24 @@ them, not on one column. Everything is measured **within the forum**:
   and the evidence says "(kind inferred from behaviour)". The subforums of
   the same forum whose category is known serve as reference profiles for
   the others (a forum's own technical subforum describes its habits better
-  than any fixed rule).
+  than any fixed rule); they decide only among the kinds they show, since
+  a kind whose category is missing everywhere has no reference to resemble
+  (see :func:`netanalysis.roles._features._reference_votes`).
 * Private messages, when the forum's records hold them, support every key
   role: members write to the staff (access, rules, help), so the number of
   distinct message partners is one of the defining behaviours.
 * Some fora give moderators the management's status or staff flag, so the
   institutional reading of the management never outranks a member who acts
   as a moderator more than as management.
+* The other way round, the highest status and the staff flag are the marks
+  of the management: a member whose behaviour passes the bar of the
+  management *and* of a moderator or technical member, and whose stated
+  ``rank_level`` is below the highest without the staff flag, takes the
+  other key role (the one whose own behaviours stand out more, when both
+  pass), and the evidence says so. The status decides between two
+  readings that the behaviour supports, never whether the member is a key
+  actor; with ``rank_level`` unknown the behaviour decides (a status
+  proven by access to a restricted subforum is only a lower bound).
 * A member with a single public post who did not arrive recently is a
   ``lurker`` (a reader who spoke once), as the study counts them; one post
   is not a pattern, so it never makes a distributor, a requester or a
@@ -297,7 +315,13 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     manage = s.value("started_announcements") + s.value("started_rules")
     # Staff keep the forum running rather than share the bulk of the material.
     content_share = s.value("posts_content") / np.maximum(s.value("posts"), 1)
-    not_sharing = 1.0 - pct("cs", content_share)
+    # Sharing shows in two ways: the share of posts in content subforums and
+    # the content threads opened (what makes a distributor). A member who
+    # opens many shares does share, whatever the share of their posts, so
+    # the lesser of the two readings counts; busy members who also answer
+    # and look after others are told from the staff by this.
+    posts_not_content = 1.0 - pct("cs", content_share)
+    not_sharing = np.minimum(posts_not_content, 1.0 - doing("started_content"))
     staff_share = s.value("staff_area_answers") / np.maximum(s.value("replies"), 1)
     out = {}
     out["admin"] = (
@@ -333,7 +357,7 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
         np.mean([pct("threads_answered"), doing("staff_area_answers"), doing("sas", staff_share),
                  pct("subforums"), pct("months_active"), pct("activity_span_days"), not_sharing] + msg_pct, axis=0),
         [("answered in {:.0f} threads of other members", s.value("threads_answered"), pct("threads_answered"), ""),
-         ("only {:.0%} of their posts in content subforums", content_share, not_sharing, ""),
+         ("only {:.0%} of their posts in content subforums", content_share, posts_not_content, ""),
          ("posted over {:.0f} days", s.value("activity_span_days"), pct("activity_span_days"), ""),
          ("{:.0f} answers in announcement, rules and introduction threads", s.value("staff_area_answers"),
           doing("staff_area_answers"), few),
@@ -364,7 +388,7 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
          ("{:.0%} of their posts in " + tech_where, tech_share, doing("ts", tech_share), few),
          ("active {:.0f} months", s.value("months_active"), pct("months_active"), ""),
          ("posted over {:.0f} days", s.value("activity_span_days"), pct("activity_span_days"), ""),
-         ("only {:.0%} of their posts in content subforums", content_share, not_sharing, "")] + msg_item,
+         ("only {:.0%} of their posts in content subforums", content_share, posts_not_content, "")] + msg_item,
     )
     specific = {
         "moderator": np.mean([pct("threads_answered"), doing("staff_area_answers"), doing("sas", staff_share)], axis=0),
@@ -579,6 +603,20 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
     mod_i, tech_i = KEY_ROLES.index("moderator"), KEY_ROLES.index("technical")
     both = passes[mod_i] & passes[tech_i] & np.isin(best_key, (mod_i, tech_i))
     best_key = np.where(both, np.where(specific["technical"] > specific["moderator"], tech_i, mod_i), best_key)
+    # The highest status and the staff flag are the marks of the management.
+    # A member whose behaviour reads as management *and* as a moderator or
+    # technical member, and whose stated status is below the highest without
+    # the staff flag, is read as the other key role: the status decides
+    # between two readings that the behaviour supports, never whether the
+    # member is a key actor. A status proven only by access to a restricted
+    # subforum is a lower bound, so it cannot say "below the highest".
+    adm_i = KEY_ROLES.index("admin")
+    below_top = has_rank & np.isfinite(meta["admin"]) & (meta["admin"] < 1) & (best_key == adm_i)
+    staff_reading = np.where(passes[mod_i] & passes[tech_i],
+                             np.where(specific["technical"] > specific["moderator"], tech_i, mod_i),
+                             np.where(passes[mod_i], mod_i, tech_i))
+    redirected = below_top & (passes[mod_i] | passes[tech_i])
+    best_key = np.where(redirected, staff_reading, best_key)
     is_key = passes.any(axis=0)
 
     ordinary = _ordinary_scores(s, kinds)
@@ -618,6 +656,8 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
                 * np.where(contradicts, MISSING_METADATA_FACTOR, 1.0))
         confidence[rows] = np.clip(conf, 0, 1)
         evidence[rows] = _evidence(key[r][1], rows) + _metadata_words(s, rows, r)
+        evidence[rows] = np.where(redirected[rows], evidence[rows] + "; acts as management too, but holds a status "
+                                  "below the highest without the staff flag", evidence[rows])
 
     sorted_ord = np.sort(ord_matrix, axis=0)
     for i, r in enumerate(ord_names):
