@@ -88,6 +88,29 @@ def _bfs(indptr, indices, s, dist, sigma, order, succ, succ_ptr):
 
 
 @_jit()
+def _bfs_hops(indptr, indices, s, dist, order):
+    """Breadth-first search from ``s`` for distances only (closeness and
+    harmonic without betweenness): no path counts, so each edge costs one
+    test of an unreached node. Fills ``dist`` and ``order`` as :func:`_bfs`;
+    returns how many nodes were reached."""
+    dist[s] = 0.0
+    order[0] = s
+    head = 0
+    tail = 1
+    while head < tail:
+        v = order[head]
+        head += 1
+        dv1 = dist[v] + 1.0
+        for e in range(indptr[v], indptr[v + 1]):
+            w = indices[e]
+            if dist[w] == np.inf:
+                dist[w] = dv1
+                order[tail] = w
+                tail += 1
+    return tail
+
+
+@_jit()
 def _heap_sift_up(heap, pos, dist, i):
     x = heap[i]
     dx = dist[x]
@@ -218,8 +241,10 @@ def _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
         s = sources[k]
         if weighted:
             count = _dijkstra(indptr, indices, lengths, s, dist, sigma, order, heap, pos)
-        else:
+        elif want_bc:
             count = _bfs(indptr, indices, s, dist, sigma, order, succ, succ_ptr)
+        else:
+            count = _bfs_hops(indptr, indices, s, dist, order)
         ws = src_weight[s]
         if want_dist:
             for i in range(1, count):
