@@ -405,6 +405,35 @@ def _dijkstra_to(indptr, indices, lengths, s, target, dist, sigma, touched, heap
 _MEET_CAPACITY = 1024
 
 
+@_jit(inline=True)
+def _walk_back(ptr, idx, x, root, side, level, sigma, state, counts_row):
+    """From ``x`` back to its ball's ``root`` (``side`` 1: forward ball,
+    walked over in-edges; -1: backward ball, over out-edges), each
+    predecessor drawn with probability ``sigma[p] / sigma[x]``; +1 in
+    ``counts_row`` for every node passed other than the root. A node one
+    step from the root has the root as its only predecessor: no draw, and
+    no scan of what may be a hub's long edge list. Returns the random
+    state."""
+    while x != root:
+        counts_row[x] += 1
+        if level[x] == 2 * side:
+            break
+        state, draw = _splitmix64(state)
+        threshold = draw * sigma[x]
+        before = level[x] - side
+        acc = 0.0
+        chosen = -1
+        for e in range(ptr[x], ptr[x + 1]):
+            p = idx[e]
+            if level[p] == before:
+                chosen = p
+                acc += sigma[p]
+                if acc > threshold:
+                    break
+        x = chosen
+    return state
+
+
 @_jit()
 def _bidirectional_sample(indptr, indices, rindptr, rindices, u, v, level, sigma, queue,
                           meet_a, meet_b, meet_w, state, counts_row):
@@ -522,47 +551,10 @@ def _bidirectional_sample(indptr, indices, rindptr, rindices, u, v, level, sigma
                     break
         if not forward:
             a, b = b, a
-        # walk back from a to u over forward predecessors (in-edges) ...
-        # (a node one step from the root has the root as its only
-        # predecessor: no draw, and no scan of what may be a hub's long
-        # edge list)
-        x = a
-        while x != u:
-            counts_row[x] += 1
-            if level[x] == 2:
-                break
-            state, draw = _splitmix64(state)
-            threshold = draw * sigma[x]
-            before = level[x] - 1
-            acc = 0.0
-            chosen = -1
-            for e in range(rindptr[x], rindptr[x + 1]):
-                p = rindices[e]
-                if level[p] == before:
-                    chosen = p
-                    acc += sigma[p]
-                    if acc > threshold:
-                        break
-            x = chosen
-        # ... and from b on to v over backward predecessors (out-edges)
-        x = b
-        while x != v:
-            counts_row[x] += 1
-            if level[x] == -2:
-                break
-            state, draw = _splitmix64(state)
-            threshold = draw * sigma[x]
-            before = level[x] + 1
-            acc = 0.0
-            chosen = -1
-            for e in range(indptr[x], indptr[x + 1]):
-                p = indices[e]
-                if level[p] == before:
-                    chosen = p
-                    acc += sigma[p]
-                    if acc > threshold:
-                        break
-            x = chosen
+        # walk back from a to u over forward predecessors (in-edges), and
+        # from b on to v over backward predecessors (out-edges)
+        state = _walk_back(rindptr, rindices, a, u, 1, level, sigma, state, counts_row)
+        state = _walk_back(indptr, indices, b, v, -1, level, sigma, state, counts_row)
     for i in range(end_q):
         level[queue[i]] = 0
     return state
