@@ -65,7 +65,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import signal
 import subprocess
@@ -83,6 +82,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 import _centrality_peers as peers  # noqa: E402
+from _machine import describe  # noqa: E402
 
 PY = sys.executable
 EPSILON, DELTA = 0.005, 0.1
@@ -408,30 +408,7 @@ def pagerank_iterations(graph_path):
 # -- orchestration --------------------------------------------------------------------
 
 def machine_info() -> dict:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    osname = platform.platform()
-    try:
-        for line in Path("/etc/os-release").read_text().splitlines():
-            if line.startswith("PRETTY_NAME="):
-                osname = line.split("=", 1)[1].strip('"') + f" ({platform.release()})"
-    except OSError:
-        pass
-    versions = {}
-    for mod in ("numpy", "scipy", "numba", "pandas", "networkx", "igraph", "networkit", "rustworkx"):
-        try:
-            versions[mod] = __import__(mod).__version__
-        except Exception as exc:  # noqa: BLE001
-            versions[mod] = f"not importable ({exc})"
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": mem_gb, "os": osname,
-            "python": platform.python_version(), "versions": versions}
+    return describe(("numpy", "scipy", "numba", "pandas", "networkx", "igraph", "networkit", "rustworkx"))
 
 
 def loadavg() -> str:

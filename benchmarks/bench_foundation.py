@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -165,38 +164,11 @@ def _in_subprocess(folder: Path, which: str, max_participants: int | None) -> di
 
 
 def machine() -> dict:
-    import numba
-    import pandas
-    import pyarrow
-    import scipy
+    sys.path.insert(0, str(HERE))
+    from _machine import describe
 
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram_gb = float("nan")
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram_gb = int(line.split()[1]) / 1024**2
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram_gb": round(ram_gb, 1),
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "pandas": pandas.__version__,
-        "pyarrow": pyarrow.__version__,
-        "numba": numba.__version__,
-    }
+    m = describe(("numpy", "scipy", "pandas", "pyarrow", "numba"))
+    return {**{k: v for k, v in m.items() if k != "versions"}, **m.pop("versions")}
 
 
 def main(argv=None) -> int:
