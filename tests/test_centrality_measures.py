@@ -18,7 +18,7 @@ import pytest
 import scipy.sparse as sp
 
 from netanalysis.graphs import InteractionGraph
-from netanalysis.centrality._linear import ConvergenceError, spectral_radius
+from netanalysis.centrality._linear import ConvergenceError, in_edges, spectral_radius
 from netanalysis.centrality.clustering import clustering
 from netanalysis.centrality.coreness import coreness
 from netanalysis.centrality.degree import (
@@ -454,6 +454,39 @@ def test_spectral_radius_on_a_long_directed_cycle():
     assert spectral_radius(ring, True) == pytest.approx(2.0, rel=1e-9)
     tail = sp.csr_array((np.ones(n - 1), (np.arange(n - 1), np.arange(1, n))), shape=(n, n))
     assert spectral_radius(tail, True) == 0.0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_in_edges_in_degree_order_are_the_transpose_renumbered(seed):
+    rng = np.random.default_rng(seed)
+    n = 60
+    adj = sp.random_array((n, n), density=0.08, format="csr", rng=rng,
+                          data_sampler=lambda size: rng.integers(1, 5, size).astype(float))
+    adj.indices, adj.indptr = adj.indices.astype(np.int64), adj.indptr.astype(np.int64)
+    inc = in_edges(adj)
+    in_deg = np.bincount(adj.indices, minlength=n)
+    # rows by descending in-degree, ties in node order
+    assert np.array_equal(inc.order, np.lexsort((np.arange(n), -in_deg)))
+    assert np.array_equal(np.diff(inc.indptr), in_deg[inc.order])
+    # the product in row order is A.T @ x in node order
+    x = rng.random(n)
+    m = sp.csr_array((inc.data, inc.indices, inc.indptr), shape=(n, n))
+    np.testing.assert_allclose(inc.to_nodes(m @ inc.to_rows(x)), adj.T @ x, rtol=1e-12)
+    assert np.array_equal(inc.to_nodes(inc.to_rows(x)), x)
+    assert inc.indices.dtype == np.int32 and inc.nnz == adj.nnz
+    empty = in_edges(sp.csr_array((0, 0)))
+    assert empty.nnz == 0 and len(empty.order) == 0
+
+
+def test_results_do_not_depend_on_the_input_node_order():
+    # the in-degree layout is a function of the graph: relabelling the
+    # members permutes the scores and changes nothing else beyond rounding
+    dense = random_dense(4, True, True)  # 40 members
+    g = make_graph(dense, True)
+    perm = np.random.default_rng(3).permutation(dense.shape[0])
+    h = InteractionGraph(sp.csr_array(dense[perm][:, perm]), g.node_ids[perm], directed=True)
+    for f in (pagerank, eigenvector, katz):
+        np.testing.assert_allclose(f(h).reindex(g.node_ids), f(g), rtol=1e-10)
 
 
 def test_measures_are_series_indexed_by_member_id():

@@ -49,7 +49,7 @@ from numba import prange
 
 from ..graphs import InteractionGraph
 from ._common import as_series
-from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, dual_kernel, has_cycle, row_dot, transpose, unsigned
+from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, InEdges, dual_kernel, has_cycle, in_edges, row_dot, unsigned
 
 __all__ = ["eigenvector"]
 
@@ -76,7 +76,7 @@ def _rescale_and_change(y, scale, x):
     return err
 
 
-def eigenvector_array(adj: sp.csr_array, directed: bool, adj_t: sp.csr_array | None = None, *,
+def eigenvector_array(adj: sp.csr_array, directed: bool, incoming: InEdges | None = None, *,
                       weighted: bool = True, tol: float = 1e-6, max_iter: int = 100) -> np.ndarray:
     """Eigenvector centrality on integer node indices (see :func:`eigenvector`)."""
     n = adj.shape[0]
@@ -87,19 +87,21 @@ def eigenvector_array(adj: sp.csr_array, directed: bool, adj_t: sp.csr_array | N
             "eigenvector centrality is undefined on a graph without cycles (a DAG or "
             "no edges): the largest eigenvalue is 0; use katz or pagerank instead"
         )
-    if adj_t is None:
-        adj_t = adj if not directed else transpose(adj)
+    if incoming is None:
+        incoming = in_edges(adj)
+    # the iteration runs in the row order of ``incoming``; the start vector
+    # is uniform, so it needs no reordering
     x = np.full(n, 1.0 / n)
     y = np.empty(n)
-    work = adj_t.nnz + n
-    indptr, indices = unsigned(adj_t.indptr), unsigned(adj_t.indices)
+    work = incoming.nnz + n
+    indptr, indices = unsigned(incoming.indptr), unsigned(incoming.indices)
     for _ in range(max_iter):
-        sumsq = _shifted_sweep(work, indptr, indices, adj_t.data, weighted, x, y)
+        sumsq = _shifted_sweep(work, indptr, indices, incoming.data, weighted, x, y)
         norm = np.sqrt(sumsq) or 1.0
         err = _rescale_and_change(work, y, 1.0 / norm, x)
         x, y = y, x
         if err < n * tol:
-            return x
+            return incoming.to_nodes(x)
     raise ConvergenceError(
         f"eigenvector centrality did not converge in {max_iter} iterations; "
         "raise max_iter (components with close spectral radii converge slowly)"

@@ -40,7 +40,7 @@ from numba import prange
 
 from ..graphs import InteractionGraph
 from ._common import as_series
-from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, dual_kernel, row_dot, spectral_radius, transpose, unsigned
+from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, InEdges, dual_kernel, in_edges, row_dot, spectral_radius, unsigned
 
 __all__ = ["katz"]
 
@@ -73,7 +73,7 @@ def katz_alpha(adj: sp.csr_array, directed: bool, alpha: float | None, weighted:
     return alpha
 
 
-def katz_array(adj: sp.csr_array, directed: bool, adj_t: sp.csr_array | None = None, *,
+def katz_array(adj: sp.csr_array, directed: bool, incoming: InEdges | None = None, *,
                alpha: float | None = None, beta: float | np.ndarray = 1.0,
                weighted: bool = True, normalized: bool = True,
                tol: float = 1e-6, max_iter: int = 1000) -> np.ndarray:
@@ -82,17 +82,19 @@ def katz_array(adj: sp.csr_array, directed: bool, adj_t: sp.csr_array | None = N
     if n == 0:
         return np.zeros(0)
     alpha = katz_alpha(adj, directed, alpha, weighted)
-    if adj_t is None:
-        adj_t = adj if not directed else transpose(adj)
-    beta_vec = np.broadcast_to(np.asarray(beta, dtype=np.float64), (n,)).copy()
+    if incoming is None:
+        incoming = in_edges(adj)
+    # the iteration runs in the row order of ``incoming``
+    beta_vec = incoming.to_rows(np.broadcast_to(np.asarray(beta, dtype=np.float64), (n,)))
     x = np.zeros(n)
     y = np.empty(n)
-    indptr, indices = unsigned(adj_t.indptr), unsigned(adj_t.indices)
+    indptr, indices = unsigned(incoming.indptr), unsigned(incoming.indices)
     for _ in range(max_iter):
-        err = _katz_sweep(adj_t.nnz + n, indptr, indices, adj_t.data, weighted, x, alpha,
+        err = _katz_sweep(incoming.nnz + n, indptr, indices, incoming.data, weighted, x, alpha,
                           beta_vec, y)
         x, y = y, x
         if err < n * tol:
+            x = incoming.to_nodes(x)
             if normalized:
                 norm = np.linalg.norm(x)
                 if norm > 0:

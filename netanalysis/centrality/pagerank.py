@@ -16,8 +16,9 @@ An undirected graph is a directed one with both directions (as networkx
 does). Self-loops are ordinary edges.
 
 Each iteration is one compiled, parallel pass over the in-edges (the CSR of
-``A.T``) fused with the teleport, dangling and convergence terms, so its cost
-is one streaming read of the sparse matrix.
+``A.T``, rows in descending in-degree: see ``_linear.InEdges``) fused with the
+teleport, dangling and convergence terms, so its cost is one streaming read
+of the sparse matrix.
 
 References
 ----------
@@ -37,7 +38,7 @@ from numba import prange
 
 from ..graphs import InteractionGraph
 from ._common import as_series
-from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, dual_kernel, row_dot, transpose, unsigned
+from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, InEdges, dual_kernel, in_edges, row_dot, unsigned
 
 __all__ = ["pagerank"]
 
@@ -86,47 +87,47 @@ def _distribution(graph: InteractionGraph, values, name: str) -> np.ndarray:
     return vec / total
 
 
-def pagerank_array(adj: sp.csr_array, adj_t: sp.csr_array | None = None, *,
+def pagerank_array(adj: sp.csr_array, incoming: InEdges | None = None, *,
                    alpha: float = 0.85, teleport: np.ndarray | None = None,
                    dangling: np.ndarray | None = None, weighted: bool = True,
                    tol: float = 1e-6, max_iter: int = 100) -> np.ndarray:
-    """PageRank on integer node indices (see :func:`pagerank`); ``adj_t`` is
-    the CSR of ``adj.T`` if the caller already has it."""
+    """PageRank on integer node indices (see :func:`pagerank`);
+    ``incoming`` is ``in_edges(adj)`` if the caller already has it."""
     n = adj.shape[0]
     if n == 0:
         return np.zeros(0)
     if not 0 <= alpha <= 1:
         raise ValueError(f"alpha must lie in [0, 1], not {alpha}")
-    if adj_t is None:
-        adj_t = transpose(adj)
+    if incoming is None:
+        incoming = in_edges(adj)
     if weighted:
         out_weight = np.asarray(adj.sum(axis=1), dtype=np.float64).ravel()
     else:
         out_weight = np.diff(adj.indptr).astype(np.float64)
     inv_out = np.zeros(n)
     np.divide(1.0, out_weight, out=inv_out, where=out_weight != 0)
+    # everything below runs in the row order of ``incoming``
+    inv_out = incoming.to_rows(inv_out)
     uniform = teleport is None and dangling is None
-    if teleport is None:
-        teleport = np.full(n, 1.0 / n)
-    if dangling is None:
-        dangling = teleport
+    teleport = np.full(n, 1.0 / n) if teleport is None else incoming.to_rows(teleport)
+    dangling = teleport if dangling is None else incoming.to_rows(dangling)
     x = np.full(n, 1.0 / n)
     scaled = x * inv_out
     dangling_mass = float(x[inv_out == 0].sum())
     x_new = np.empty(n)
     scaled_new = np.empty(n)
-    indptr, indices = unsigned(adj_t.indptr), unsigned(adj_t.indices)
+    indptr, indices = unsigned(incoming.indptr), unsigned(incoming.indices)
     for _ in range(max_iter):
         constant = (alpha * dangling_mass + 1.0 - alpha) / n
         err, dangling_mass = _sweep(
-            adj_t.nnz + n, indptr, indices, adj_t.data, weighted, scaled, inv_out,
+            incoming.nnz + n, indptr, indices, incoming.data, weighted, scaled, inv_out,
             x, x_new, scaled_new, alpha, uniform, constant, dangling_mass,
             dangling, teleport,
         )
         x, x_new = x_new, x
         scaled, scaled_new = scaled_new, scaled
         if err < n * tol:
-            return x
+            return incoming.to_nodes(x)
     raise ConvergenceError(f"PageRank did not converge in {max_iter} iterations")
 
 

@@ -2,8 +2,8 @@
 
 ``centrality(graph)`` returns one row per member (indexed by member id) and
 one column per measure. The work shared between measures is done once: the
-transposed adjacency (in-edges) for PageRank, eigenvector, Katz, HITS and
-in-/out-coreness; the undirected skeleton and a single pass over its
+in-edges in degree order for PageRank, eigenvector and Katz, the transposed
+adjacency for in-/out-coreness; the undirected skeleton and a single pass over its
 triangles for the three clustering coefficients and both structural-hole
 measures; one traversal per source for betweenness, closeness and harmonic
 centrality.
@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from ..graphs import InteractionGraph
-from ._linear import transpose, without_loops
+from ._linear import in_edges, transpose, without_loops
 from ._triangles import skeleton, triangle_sums
 from .clustering import clustering_arrays, clustering_edge_values
 from .coreness import coreness_array
@@ -196,19 +196,18 @@ def centrality(graph: InteractionGraph, measures: Iterable[str] | str | None = N
     if wanted & {"in_degree", "out_degree", "degree", "in_strength", "out_strength", "strength"}:
         out.update(degree_arrays(graph))
 
-    needs_transpose = wanted & {"pagerank", "eigenvector", "katz", "hub", "authority"}
-    adj_t = (transpose(adj) if directed else adj) if needs_transpose else None
+    incoming = in_edges(adj) if wanted & {"pagerank", "eigenvector", "katz"} else None
     if "pagerank" in wanted:
         teleport = None if opt["personalization"] is None else _distribution(
             graph, opt["personalization"], "personalization")
         dangling = None if opt["dangling"] is None else _distribution(graph, opt["dangling"], "dangling")
         out["pagerank"] = pagerank_array(
-            adj, adj_t, alpha=opt["pagerank_alpha"], teleport=teleport, dangling=dangling,
+            adj, incoming, alpha=opt["pagerank_alpha"], teleport=teleport, dangling=dangling,
             weighted=weighted, tol=opt["pagerank_tol"], max_iter=opt["pagerank_max_iter"])
     if "eigenvector" in wanted:
         try:
             out["eigenvector"] = eigenvector_array(
-                adj, directed, adj_t, weighted=weighted, tol=opt["eigenvector_tol"],
+                adj, directed, incoming, weighted=weighted, tol=opt["eigenvector_tol"],
                 max_iter=opt["eigenvector_max_iter"])
         except ValueError as exc:
             out["eigenvector"] = _undefined("eigenvector", exc, opt["on_undefined"], n)
@@ -219,12 +218,12 @@ def centrality(graph: InteractionGraph, measures: Iterable[str] | str | None = N
             if np.isnan(beta).any():
                 raise KeyError("katz_beta needs a value for every member")
         out["katz"] = katz_array(
-            adj, directed, adj_t, alpha=opt["katz_alpha"], beta=beta, weighted=weighted,
+            adj, directed, incoming, alpha=opt["katz_alpha"], beta=beta, weighted=weighted,
             tol=opt["katz_tol"], max_iter=opt["katz_max_iter"])
     if wanted & {"hub", "authority"}:
         try:
             out["hub"], out["authority"] = hits_arrays(
-                adj, directed, adj_t, weighted=weighted, tol=opt["hits_tol"],
+                adj, directed, weighted=weighted, tol=opt["hits_tol"],
                 max_iter=opt["hits_max_iter"])
         except ValueError as exc:
             out["hub"] = out["authority"] = _undefined("hits", exc, opt["on_undefined"], n)
