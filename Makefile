@@ -20,9 +20,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# The centrality core against its peers (about 15 min on 2 cores; writes
+# benchmarks/RESULTS.md). The other scripts of benchmarks/ say how to run them.
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,bench]'
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/bench_centrality.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache
