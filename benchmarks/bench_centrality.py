@@ -17,7 +17,7 @@ writes ``benchmarks/RESULTS.md`` (or ``--out``):
 
 Measures: degree, PageRank, eigenvector, Katz, HITS, coreness, clustering,
 constraint, exact betweenness, closeness, harmonic, approximate betweenness
-(epsilon 0.005, delta 0.1: netanalysis's default, KADABRA; NetworKit's
+(epsilon 0.005, delta 0.1: netanalysis's default two-phase Bernstein sample; NetworKit's
 ``KadabraBetweenness`` on undirected graphs and, as its KADABRA refuses
 directed ones, its ``ApproxBetweenness`` (Riondato-Kornaropoulos, constant
 0.5) on directed graphs) and the whole panel

@@ -15,6 +15,8 @@ import scipy.sparse as sp
 from netanalysis.centrality import _paths, _traversal
 from netanalysis.centrality._paths import PATH_MEASURES, path_measures
 from netanalysis.centrality.approximate import (
+    _bernstein_size,
+    _binomial_upper,
     _length_matrix,
     _vertex_diameter_bound,
     approximate_betweenness,
@@ -388,7 +390,7 @@ def test_vertex_diameter_bound_is_an_upper_bound(directed):
     assert _vertex_diameter_bound(mat, False) <= 2 * 100 + 1
 
 
-@pytest.mark.parametrize("method", ["kadabra", "rk"])
+@pytest.mark.parametrize("method", ["bernstein", "kadabra", "rk"])
 def test_approximation_guarantee_over_seeds(method):
     """Max error over all members stays within epsilon in at least a
     1 - delta share of independent runs."""
@@ -402,7 +404,7 @@ def test_approximation_guarantee_over_seeds(method):
                                       method=method)
         ok += np.max(np.abs(est.to_numpy() - exact)) <= epsilon
         assert est.attrs["method"] == method
-        if method == "kadabra":
+        if method != "rk":
             assert est.attrs["samples"] <= est.attrs["max_samples"]
     assert ok >= (1 - delta) * runs
     # the member estimated highest is within 2 epsilon of the true maximum
@@ -445,6 +447,53 @@ def test_kadabra_stops_before_the_fixed_sample_size_when_values_are_small():
     assert np.max(np.abs(ada.to_numpy() - exact)) <= 0.02
     with pytest.raises(ValueError, match="method"):
         approximate_betweenness(graph, method="exact")
+
+
+def test_clopper_pearson_upper_bound_is_the_exact_binomial_quantile():
+    from scipy.stats import binom
+    size, alpha = 50, 0.01
+    count = np.arange(size + 1)
+    upper = _binomial_upper(count, size, alpha)
+    # at the bound, seeing at most `count` successes has probability alpha
+    inner = count < size
+    np.testing.assert_allclose(binom.cdf(count[inner], size, upper[inner]), alpha, rtol=1e-8)
+    assert upper[-1] == 1.0 and np.all(np.diff(upper) > 0)
+    # coverage: over many binomial draws the bound is below p at most alpha of the time
+    rng = np.random.default_rng(0)
+    for p in (0.002, 0.05, 0.3):
+        draws = rng.binomial(size, p, 20_000)
+        assert np.mean(_binomial_upper(draws, size, 0.05) < p) <= 0.05 + 0.005
+
+
+def test_bernstein_size_is_the_smallest_size_meeting_the_union_bound():
+    eps, delta = 0.01, 0.05
+    variance = np.array([0.2, 0.05, 0.001, 0.0])
+
+    def failure(r):
+        return (2 * np.exp(-r * eps**2 / (2 * variance + 2 * eps / 3))).sum()
+
+    r = _bernstein_size(variance, eps, delta)
+    assert failure(r) <= delta < failure(r - 1)
+    # one node with the largest variance alone: the textbook Bernstein size
+    single = _bernstein_size(np.array([0.25]), eps, delta)
+    assert single == math.ceil((2 * 0.25 + 2 * eps / 3) * math.log(2 / delta) / eps**2)
+
+
+def test_bernstein_needs_fewer_samples_than_kadabra_where_a_hub_carries_many_paths():
+    """Two dense groups joined through one broker (betweenness about 0.5)
+    and a few pendant chains: the two-phase sample is far smaller than
+    KADABRA's and within epsilon; the first phase never enters the
+    estimate."""
+    g = nx.barbell_graph(30, 3)
+    graph, _ = from_nx(g)
+    exact = betweenness(graph).to_numpy()
+    two = approximate_betweenness(graph, epsilon=0.02, seed=0)
+    ada = approximate_betweenness(graph, epsilon=0.02, seed=0, method="kadabra")
+    assert two.attrs["method"] == "bernstein"
+    assert two.attrs["samples"] < 0.75 * ada.attrs["samples"]
+    assert two.attrs["samples"] <= two.attrs["max_samples"]
+    assert two.attrs["first_phase_samples"] == max(100, math.ceil(0.02 * two.attrs["max_samples"]))
+    assert np.max(np.abs(two.to_numpy() - exact)) <= 0.02
 
 
 def _path_share(graph: InteractionGraph, u, v) -> dict:
