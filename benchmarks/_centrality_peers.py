@@ -133,7 +133,8 @@ NA_MEASURES = {
     "degree": _na("degree", "degree"),
     "pagerank": _na("pagerank", "pagerank"),
     "eigenvector": _na("eigenvector", "eigenvector"),
-    "katz": _na("katz", "katz"),
+    "katz": lambda c, p: {"katz": __import__("netanalysis.centrality", fromlist=["katz"]).katz(
+        c["graph"], alpha=p.get("katz_alpha")).to_numpy()},
     "hits": _na_hits,
     "coreness": _na("coreness", "coreness"),
     "clustering": _na_clustering,

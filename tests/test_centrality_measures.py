@@ -447,6 +447,49 @@ def test_katz_beta_per_member():
         katz(g, alpha, beta={g.node_ids[0]: 1.0})
 
 
+def test_katz_alpha_certified_by_the_iterates_without_lambda_max(monkeypatch):
+    """With alpha given and beta > 0, the Collatz-Wielandt bound of the last
+    iterates proves alpha < 1 / lambda_max: no eigenvalue is computed, and
+    the values are networkx's. An alpha too large is still refused, and a
+    beta with a zero entry falls back to lambda_max."""
+    import importlib
+    katz_module = importlib.import_module("netanalysis.centrality.katz")
+    dense = random_dense(4, True, True)
+    g, G = make_graph(dense, True), to_nx(dense, True)
+    radius = spectral_radius(g.adjacency, True)
+    calls = []
+    real = katz_module.spectral_radius
+    monkeypatch.setattr(katz_module, "spectral_radius",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    for share in (0.3, 0.9):
+        alpha = share / radius
+        np.testing.assert_allclose(
+            katz(g, alpha, tol=1e-13),
+            nx_values(nx.katz_centrality_numpy(G, alpha, weight="weight"), g), rtol=1e-8)
+    assert calls == []
+    with pytest.raises(ValueError, match="must be below"):
+        katz(g, 1.01 / radius)
+    assert len(calls) == 1
+    beta = {m: float(i % 2) for i, m in enumerate(g.node_ids)}
+    katz(g, 0.5 / radius, beta=beta)
+    assert len(calls) == 2
+
+
+def test_collatz_wielandt_bound_is_above_lambda_max():
+    from netanalysis.centrality.katz import _collatz_wielandt_bound
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        m = (rng.random((12, 12)) < 0.3) * rng.random((12, 12))
+        lam = np.max(np.abs(np.linalg.eigvals(m)))
+        x = rng.random(12) + 0.01
+        beta, alpha = rng.random(12) + 0.1, 0.37
+        x_next = alpha * m @ x + beta
+        bound = _collatz_wielandt_bound(x_next, x, beta, alpha)
+        assert bound >= lam * (1 - 1e-12)
+        assert bound == pytest.approx(np.max(m @ x / x), rel=1e-9)
+    assert _collatz_wielandt_bound(np.ones(3), np.array([1.0, 0.0, 1.0]), np.ones(3), 0.5) == np.inf
+
+
 def test_spectral_radius_on_a_long_directed_cycle():
     # All eigenvalues on the unit circle: ARPACK must still find 1.
     n = 500

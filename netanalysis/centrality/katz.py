@@ -6,9 +6,21 @@ so ``x_j = sum_k alpha^k (A.T^k beta)_j`` counts the walks ending at ``j``
 (in-edges on a directed graph, as networkx), a walk of length ``k`` weighted
 by ``alpha^k`` times the product of its edge weights. The series converges
 exactly when ``alpha < 1 / lambda_max`` (``lambda_max`` the spectral radius
-of ``A``); we compute ``lambda_max`` (ARPACK) and raise ``ValueError``
-otherwise. Unlike eigenvector centrality, Katz is defined on every graph,
-DAGs included (``lambda_max = 0``: every ``alpha > 0`` is allowed).
+of ``A``), and we raise ``ValueError`` otherwise. Unlike eigenvector
+centrality, Katz is defined on every graph, DAGs included (``lambda_max =
+0``: every ``alpha > 0`` is allowed).
+
+How ``alpha`` is checked: with ``alpha`` given and every ``beta_j > 0``, the
+iterate itself certifies it. For a non-negative matrix ``M`` and any vector
+``x > 0``, ``lambda_max(M) <= max_j (M x)_j / x_j`` (the Collatz-Wielandt
+bound: ``M`` is similar to ``D^-1 M D``, ``D = diag(x)``, whose largest row
+sum that is). The last two iterates give ``(A.T x_k)_j = (x_{k+1, j} -
+beta_j) / alpha`` at no cost, and at a fixed point the bound is below
+``1 / alpha`` by a margin of ``beta_j / x_j``; so when it is below
+``1 / alpha`` the series converges and the result stands. Only when it is
+not (or ``beta`` has a zero or negative entry, or the iteration fails) is
+``lambda_max`` computed (ARPACK) to decide. With ``alpha=None`` it is
+always computed.
 
 Iteration as networkx's ``katz_centrality``: start from 0, iterate
 ``x <- alpha A.T x + beta`` until the L1 change is below ``n * tol``, then
@@ -59,12 +71,12 @@ def _katz_sweep(indptr, indices, data, weighted, x, alpha, beta, y):
 
 def katz_alpha(adj: sp.csr_array, directed: bool, alpha: float | None, weighted: bool = True) -> float:
     """The attenuation to use: checked against ``1 / lambda_max``."""
+    if alpha is not None and not float(alpha) > 0:
+        raise ValueError(f"alpha must be positive, not {alpha}")
     radius = spectral_radius(adj, directed, weighted=weighted)
     if alpha is None:
         return 0.5 / radius if radius > 0 else 0.1
     alpha = float(alpha)
-    if not alpha > 0:
-        raise ValueError(f"alpha must be positive, not {alpha}")
     if alpha * radius >= 1:
         raise ValueError(
             f"Katz alpha = {alpha} must be below 1 / lambda_max = {1 / radius:.6g} "
@@ -81,26 +93,60 @@ def katz_array(adj: sp.csr_array, directed: bool, incoming: InEdges | None = Non
     n = adj.shape[0]
     if n == 0:
         return np.zeros(0)
-    alpha = katz_alpha(adj, directed, alpha, weighted)
+    beta_vec = np.broadcast_to(np.asarray(beta, dtype=np.float64), (n,))
+    # with beta > 0 every iterate after the first is > 0, which the
+    # Collatz-Wielandt certificate needs; otherwise decide by lambda_max now
+    certify = alpha is not None and bool(np.all(beta_vec > 0))
+    if certify:
+        alpha = float(alpha)
+        if not alpha > 0:
+            raise ValueError(f"alpha must be positive, not {alpha}")
+    else:
+        alpha = katz_alpha(adj, directed, alpha, weighted)
     if incoming is None:
         incoming = in_edges(adj)
     # the iteration runs in the row order of ``incoming``
-    beta_vec = incoming.to_rows(np.broadcast_to(np.asarray(beta, dtype=np.float64), (n,)))
+    beta_vec = incoming.to_rows(beta_vec)
     x = np.zeros(n)
     y = np.empty(n)
     indptr, indices = unsigned(incoming.indptr), unsigned(incoming.indices)
-    for _ in range(max_iter):
+    converged = False
+    for it in range(max_iter):
         err = _katz_sweep(incoming.nnz + n, indptr, indices, incoming.data, weighted, x, alpha,
                           beta_vec, y)
-        x, y = y, x
-        if err < n * tol:
-            x = incoming.to_nodes(x)
-            if normalized:
-                norm = np.linalg.norm(x)
-                if norm > 0:
-                    x = x / norm
-            return x
-    raise ConvergenceError(f"Katz centrality did not converge in {max_iter} iterations")
+        x, y = y, x  # x the last iterate, y the one before
+        converged = err < n * tol
+        if certify and (converged or it + 1 == _CERTIFY_AFTER or not np.isfinite(err)):
+            if alpha * _collatz_wielandt_bound(x, y, beta_vec, alpha) >= 1:
+                # not certified (slow convergence, or divergence): decide once
+                katz_alpha(adj, directed, alpha, weighted)  # raises if alpha >= 1 / lambda_max
+            certify = False
+        if converged or not np.isfinite(err):
+            break
+    if not converged:
+        raise ConvergenceError(f"Katz centrality did not converge in {max_iter} iterations")
+    x = incoming.to_nodes(x)
+    if normalized:
+        norm = np.linalg.norm(x)
+        if norm > 0:
+            x = x / norm
+    return x
+
+
+# An iteration still running after this many sweeps is checked: a
+# divergent series (alpha too large) is then caught without running to
+# max_iter.
+_CERTIFY_AFTER = 64
+
+
+def _collatz_wielandt_bound(x_next: np.ndarray, x: np.ndarray, beta: np.ndarray,
+                            alpha: float) -> float:
+    """``max_j (A.T x)_j / x_j``, an upper bound on ``lambda_max``, from two
+    consecutive iterates ``x_next = alpha A.T x + beta`` with ``x > 0``.
+    Rounded up by a relative 1e-12 for the subtraction."""
+    if not np.all(x > 0):
+        return np.inf
+    return float(np.max((x_next - beta) / x)) / alpha * (1 + 1e-12)
 
 
 def katz(graph: InteractionGraph, alpha: float | None = None, beta=1.0, *,
