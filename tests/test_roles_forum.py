@@ -545,7 +545,7 @@ def test_opening_shares_counts_against_staff(tables):
     sharing = feats.copy()
     sharing.loc["tech", "started_content"] = feats["started_content"].max() + 5   # the most shares of all
     after = _key_behaviour(_Scorer(sharing), kinds)[0]
-    n_tech, n_mod = 7, 7      # behaviours averaged (no private messages in this forum)
+    n_tech, n_mod = 8, 7      # behaviours averaged (no private messages in this forum)
     assert before["technical"][0][row] - after["technical"][0][row] == pytest.approx(posts_not_content[row] / n_tech)
     assert before["moderator"][0][row] - after["moderator"][0][row] == pytest.approx(posts_not_content[row] / n_mod)
     assert feats.loc["tech", "started_content"] == 0
@@ -578,3 +578,83 @@ def test_status_decides_between_management_and_moderator(tables):
     r = forum_roles(read_forum(t))
     assert member_features(read_forum(t)).loc["admin", "access_rank"] == 4
     assert r.loc["admin", "role"] == "admin"
+
+
+def test_moderator_who_also_announces_with_the_management_status(tables):
+    """Where moderators share the top status and the staff flag, a moderator
+    who opens a few announcements (at a small fraction of the rate of the
+    forum's leading opener) is still a moderator: opening announcements is
+    what the management does, answering others what the whole staff does.
+    One who opens them as often as the management reads as management."""
+    t = {k: v.copy() for k, v in tables.items()}
+    m = t["members"]
+    m.loc[m["member_id"] == "mod", ["rank_level", "is_staff"]] = [5, True]
+    b = _Builder()
+    b.threads, b.posts = t["threads"].to_dict("records"), t["posts"].to_dict("records")
+    for day in (300, 500):
+        b.thread(1, "mod", day, [("reg1", day + 1, False), ("reg2", day + 1, False)])
+    t["threads"], t["posts"] = pd.DataFrame(b.threads), pd.DataFrame(b.posts)
+    forum = read_forum(t)
+    f = member_features(forum)
+    rate = (f["started_announcements"] + f["started_rules"]) / f["posts"]
+    assert 0 < rate["mod"] < 0.25 * rate["admin"]
+    r = forum_roles(forum)
+    assert r.loc["mod", "role"] == "moderator"
+    assert r.loc["admin", "role"] == "admin"
+    # Announcing as often as the management (per post): the institutional
+    # reading stands and the member is read as management.
+    for day in range(40, 700, 25):
+        b.thread(1, "mod", day, [("reg3", day + 1, False)])
+    t["threads"], t["posts"] = pd.DataFrame(b.threads), pd.DataFrame(b.posts)
+    forum = read_forum(t)
+    f = member_features(forum)
+    rate = (f["started_announcements"] + f["started_rules"]) / f["posts"]
+    assert rate["mod"] >= 0.25 * rate["admin"]
+    assert forum_roles(forum).loc["mod", "role"] == "admin"
+
+
+def test_entering_early_counts_for_technical(tables):
+    """How early a member entered is one of the technical behaviours: a
+    later entry lowers the technical score by the drop of the percentile
+    of entry, over the number of behaviours averaged, and leaves the
+    moderator score alone."""
+    from netanalysis.roles.forum_roles import _key_behaviour, _Scorer
+    forum = read_forum(tables)
+    kinds = subforum_kinds(forum)
+    feats = member_features(forum, kinds)
+    row = feats.index.get_loc("tech")
+    s = _Scorer(feats)
+    before = _key_behaviour(s, kinds)[0]
+    later = feats.copy()
+    later.loc["tech", "entry_position"] = 0.95
+    s2 = _Scorer(later)
+    after = _key_behaviour(s2, kinds)[0]
+    founding = 1 - s.pct("entry_position")[row]
+    founding_later = 1 - s2.pct("entry_position")[row]
+    assert founding > founding_later
+    assert before["technical"][0][row] - after["technical"][0][row] == pytest.approx(
+        (founding - founding_later) / 8)
+    assert before["moderator"][0][row] == pytest.approx(after["moderator"][0][row])
+
+
+def test_newcomer_without_introductions_area(tables):
+    """In a forum without an introductions area, a late arrival with few
+    posts outside the content subforums is a newcomer; one whose few posts
+    react to shares in content subforums is not (the recency of entry alone
+    read them both as newcomers)."""
+    t = {k: v.copy() for k, v in tables.items()}
+    t["subforums"].loc[t["subforums"]["subforum_id"] == 3, "category"] = "social"
+    b = _Builder()
+    b.threads, b.posts = t["threads"].to_dict("records"), t["posts"].to_dict("records")
+    b.thread(3, "lurk1", 700, [("lurk1", 702, False), ("mod", 701, True)])
+    b.thread(4, "dist0", 695, [("lurk2", 700, False), ("lurk2", 703, False)])
+    t["threads"], t["posts"] = pd.DataFrame(b.threads), pd.DataFrame(b.posts)
+    m = t["members"]
+    m.loc[m["member_id"].isin(["lurk1", "lurk2"]), "joined_at"] = START + 699 * DAY
+    forum = read_forum(t)
+    kinds = subforum_kinds(forum)
+    assert "introductions" not in kinds.names()
+    r = forum_roles(forum)
+    assert r.loc["lurk1", "role"] == "newcomer"
+    assert r.loc["lurk2", "role"] == "regular"
+    assert (r.loc[[f"new{i}" for i in range(12)], "role"] == "newcomer").mean() >= 0.75

@@ -14,7 +14,8 @@ this project (van der Bruggen & Blokland; Fonhof, van der Bruggen & Takes
 ``technical``
     keeps the forum alive technically: answers the questions of many
     (often new) members in technical subforums and writes tutorials there,
-    over a long tenure, and does not share the bulk of the material.
+    over a long tenure from the forum's early days, and does not share the
+    bulk of the material.
 ``distributor``
     shares material: opens content threads (two or more) that draw many
     members.
@@ -25,7 +26,8 @@ this project (van der Bruggen & Blokland; Fonhof, van der Bruggen & Takes
     announcements) and answers others less.
 ``newcomer``
     joined late in the record, few posts, mostly in introductions (or a
-    first post there).
+    first post there); in a forum without an introductions area, mostly
+    outside the content subforums.
 ``regular``
     an ordinary posting member.
 ``lurker``
@@ -46,7 +48,8 @@ them, not on one column. Everything is measured **within the forum**:
   behaviours that define it (for a technical member: distinct members
   answered in technical subforums, distinct new members among them,
   tutorials started there, share of posts there, months active, days
-  between first and last post, not sharing, private-message partners). A
+  between first and last post, not sharing, how early they entered,
+  private-message partners). A
   mean of percentiles is high only when *all* the defining behaviours are
   unusual, which is what sets staff apart from merely busy members: busy
   sharers and regulars are unusual on volume, not on tenure, on looking
@@ -111,7 +114,11 @@ them, not on one column. Everything is measured **within the forum**:
   distinct message partners is one of the defining behaviours.
 * Some fora give moderators the management's status or staff flag, so the
   institutional reading of the management never outranks a member who acts
-  as a moderator more than as management.
+  as a moderator more than as management: one who passes the moderator bar
+  and, among the holders of those marks, opens announcement and rules
+  threads at less than :data:`MANAGEMENT_RATE_SHARE` of the leading rate
+  (per post), or none. Opening them is the management's own behaviour;
+  answering others is shared by the whole staff.
 * The other way round, the highest status and the staff flag are the marks
   of the management: a member whose behaviour passes the bar of the
   management *and* of a moderator or technical member, and whose stated
@@ -129,8 +136,9 @@ them, not on one column. Everything is measured **within the forum**:
   the best description wins; ``regular`` wins when no other description
   fits better than :data:`ORDINARY_BASELINE`. A late arrival with few
   posts is a newcomer when they start in the introductions or write most
-  of their posts there (where the forum has them): a quiet regular who
-  joined late does not. Content threads opened count among the members who
+  of their posts there (where the forum has them; elsewhere, when they
+  write most of their posts outside the content subforums): a quiet
+  regular who joined late and reacts to shares does not. Content threads opened count among the members who
   open any, and one share is not a distributor. Asking is read against the
   forum's members (members with two posts or more), not against its post
   total, which the busiest sharers and the management dominate.
@@ -170,6 +178,10 @@ MISSING_METADATA_FACTOR = 0.85
 KEY_THRESHOLD = 0.85
 #: Score an ordinary description must beat to replace ``regular``.
 ORDINARY_BASELINE = 0.5
+#: A member who opens announcement and rules threads at less than this share
+#: of the rate (per post) of the forum's leading opener among the holders of
+#: the management's marks acts as a moderator more than as management.
+MANAGEMENT_RATE_SHARE = 0.25
 
 
 def _ordinal(p: np.ndarray) -> np.ndarray:
@@ -367,18 +379,30 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     )
     # Some fora give the moderators the management's status or staff flag:
     # that reading then says "staff", not "management". A member who acts
-    # as a moderator more than as management and has opened no announcement
-    # or rules thread of their own stays a moderator: the institutional
-    # reading is capped just below their moderator score.
+    # as a moderator more than as management stays a moderator: the
+    # institutional reading is capped just below their moderator score.
+    # Opening announcements and rules is what the management does, answering
+    # others what the whole staff does, so among the members who hold the
+    # management's marks, one who opens them at a rate (per post) far below
+    # the forum's leading opener (or opens none) is read as a moderator.
+    # With no marked member opening any there is nothing to compare with,
+    # and the institutional reading stands.
     mod_score = out["moderator"][0]
-    capped = np.where((mod_score >= KEY_THRESHOLD) & (mod_score > behaviour) & (manage == 0),
+    manage_rate = manage / np.maximum(s.value("posts"), 1)
+    marked = (np.nan_to_num(meta["admin"]) == 1) & s.posting
+    lead = manage_rate[marked].max() if marked.any() else 0.0
+    moderates_more = manage_rate < MANAGEMENT_RATE_SHARE * lead
+    capped = np.where((mod_score >= KEY_THRESHOLD) & (mod_score > behaviour) & moderates_more,
                       np.minimum(0.95 * institutional, mod_score - 0.01), 0.95 * institutional)
     out["admin"] = (np.maximum(behaviour, capped), out["admin"][1])
     tech_where = _kind_label(kinds, "technical")
+    # The technical members keep the forum running from its early days
+    # (hosting, security, tutorials): how early they came counts with how
+    # long they posted.
     out["technical"] = (
         np.mean([doing("tech_askers_answered"), doing("tech_new_askers_answered"), doing("started_technical"),
-                 doing("ts", tech_share), pct("months_active"), pct("activity_span_days"), not_sharing] + msg_pct,
-                axis=0),
+                 doing("ts", tech_share), pct("months_active"), pct("activity_span_days"), not_sharing,
+                 founding] + msg_pct, axis=0),
         [("answered {:.0f} distinct members in " + tech_where, s.value("tech_askers_answered"),
           doing("tech_askers_answered"), few),
          ("of whom {:.0f} were new members", s.value("tech_new_askers_answered"),
@@ -388,7 +412,8 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
          ("{:.0%} of their posts in " + tech_where, tech_share, doing("ts", tech_share), few),
          ("active {:.0f} months", s.value("months_active"), pct("months_active"), ""),
          ("posted over {:.0f} days", s.value("activity_span_days"), pct("activity_span_days"), ""),
-         ("only {:.0%} of their posts in content subforums", content_share, posts_not_content, "")] + msg_item,
+         ("only {:.0%} of their posts in content subforums", content_share, posts_not_content, ""),
+         ("entered at {:.0%} of the forum's life", s.value("entry_position"), founding, "")] + msg_item,
     )
     specific = {
         "moderator": np.mean([pct("threads_answered"), doing("staff_area_answers"), doing("sas", staff_share)], axis=0),
@@ -465,12 +490,22 @@ def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
         # arrival is recent.
         newcomer = (late + few + 2 * np.maximum(intro_share, first_intro * late)) / 4
     else:
-        newcomer = (2 * late + few) / 4
+        # Without an introductions area, where a newcomer writes still tells:
+        # their first steps (greeting, asking how things work) happen outside
+        # the content subforums where the established members share and
+        # react. It counts as much as the arrival is recent, as above.
+        outside = 1.0 - s.value("posts_content") / posts
+        recent = np.minimum(late, s.value("entry_position"))
+        newcomer = (late + few + 2 * outside * recent) / 4
+    where_item = (("{:.0%} of their posts in " + _kind_label(kinds, "introductions"), intro_share,
+                   pct("is", intro_share), "")
+                  if (kinds.kind == KINDS.index("introductions")).any() else
+                  ("{:.0%} of their posts outside " + _kind_label(kinds, "content"), outside,
+                   pct("os", outside), ""))
     out["newcomer"] = (
         newcomer,
         [("entered at {:.0%} of the forum's life", s.value("entry_position"), late, ""),
-         ("only {:.0f} posts", s.value("posts"), few, ""),
-         ("{:.0%} of their posts in " + _kind_label(kinds, "introductions"), intro_share, pct("is", intro_share), "")],
+         ("only {:.0f} posts", s.value("posts"), few, ""), where_item],
     )
     # A single public post (an introduction, one request) and nothing after:
     # a reader who spoke once. Only a recent arrival, whose career has not
