@@ -116,10 +116,19 @@ def _na_hits(ctx, p):
     return {"hub": df["hub"].to_numpy(), "authority": df["authority"].to_numpy()}
 
 
+def netanalysis_prepare(ctx, key):
+    """Build what a measure needs before the clock starts, as for NetworKit:
+    the undirected graph of the skeleton clustering."""
+    if key == "clustering":
+        g = ctx["graph"]
+        ctx["undirected"] = g.to_undirected() if g.directed else g
+
+
 def _na_clustering(ctx, p):
     import netanalysis.centrality as C
     g = ctx["graph"]
-    return {"clustering": C.clustering(g.to_undirected() if g.directed else g).to_numpy()}
+    und = ctx.get("undirected") or (g.to_undirected() if g.directed else g)
+    return {"clustering": C.clustering(und).to_numpy()}
 
 
 def _na_approx(ctx, p):

@@ -259,6 +259,8 @@ def _run_measure(lib, ctx, key, reps, params, out_prefix, timeout):
         fn = peers.MEASURES[lib][key]
         if lib == "networkit":
             peers.networkit_prepare(ctx, key)
+        if lib == "netanalysis":
+            peers.netanalysis_prepare(ctx, key)
         if lib == "netanalysis" and reps == 1:
             # one run only: load the kernels first (best-of-N does it otherwise)
             peers._na_warm(ctx, key)

@@ -227,7 +227,9 @@ def write_report(run, path: Path) -> None:
              "undirected skeleton (a reciprocated pair counts once), not networkx's in + out; on a "
              "directed graph \"clustering (skeleton)\" is the undirected skeleton's coefficient, "
              "which is what igraph and NetworKit compute, while the panel's `clustering` column is "
-             "Fagiolo's directed coefficient (networkx's `clustering` of a DiGraph).")
+             "Fagiolo's directed coefficient (networkx's `clustering` of a DiGraph). NetworKit and "
+             "netanalysis get their undirected graph built before the clock starts; igraph builds "
+             "it inside its call.")
     L.append("")
     L.append("## Targets")
     L.append("")

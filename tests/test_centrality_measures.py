@@ -532,6 +532,27 @@ def test_results_do_not_depend_on_the_input_node_order():
         np.testing.assert_allclose(f(h).reindex(g.node_ids), f(g), rtol=1e-10)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_skeleton_is_the_loop_free_support_of_a_plus_a_transpose(seed):
+    from netanalysis.centrality._triangles import skeleton
+    dense = random_dense(seed, True, True)
+    adj = sp.csr_array(dense)
+    skel = skeleton(adj)
+    support = ((dense + dense.T) > 0) & ~np.eye(len(dense), dtype=bool)
+    got = sp.csr_array((np.ones(len(skel.indices)), skel.indices, skel.indptr), shape=adj.shape)
+    assert np.array_equal(got.toarray() > 0, support)
+    rows = np.repeat(np.arange(len(dense)), np.diff(skel.indptr))
+    assert np.array_equal(skel.forward, dense[rows, skel.indices])
+    assert np.array_equal(skel.backward, dense[skel.indices, rows])
+    # each edge once in the orientation, lower degree rank first
+    assert len(skel.o_target) * 2 == len(skel.indices)
+    assert np.array_equal(skel.indices[skel.o_pos_bw], np.repeat(np.arange(len(dense)), np.diff(skel.o_indptr)))
+    sym = sp.csr_array(dense + dense.T)
+    a, b = skeleton(sym), skeleton(sym, symmetric=True)
+    for field in ("indptr", "indices", "forward", "backward", "o_indptr", "o_target", "o_pos_fw", "o_pos_bw"):
+        assert np.array_equal(getattr(a, field), getattr(b, field))
+
+
 def test_measures_are_series_indexed_by_member_id():
     g = make_graph(random_dense(11, True, True), True)
     for f, name in [(degree, "degree"), (pagerank, "pagerank"), (coreness, "coreness"),

@@ -22,7 +22,7 @@ from numba import prange
 
 from .._numba import jit
 
-from ._linear import dual_kernel, transpose, unsigned, without_loops
+from ._linear import dual_kernel, transpose, unsigned
 
 __all__ = ["Skeleton", "skeleton", "triangle_sums"]
 
@@ -61,78 +61,126 @@ class Skeleton:
 
 
 @jit()
-def _align(s_indptr, s_indices, a_indptr, a_indices, a_data, t_indptr, t_indices, t_data):
-    """For each entry ``(i, j)`` of the skeleton ``S``: ``A[i, j]``,
-    ``A[j, i]`` (merging the sorted rows of ``S``, ``A`` and ``A.T``) and the
-    position of ``(j, i)`` in ``S``."""
-    n = s_indptr.shape[0] - 1
-    nnz = s_indices.shape[0]
+def _merge_rows(a_indptr, a_indices, a_data, t_indptr, t_indices, t_data):
+    """The skeleton ``S`` as the row-wise merge of the sorted rows of ``A``
+    and ``A.T``, the diagonal left out: its CSR, ``A[i, j]`` and ``A[j, i]``
+    at each entry ``(i, j)``, and the position of ``(j, i)``."""
+    n = a_indptr.shape[0] - 1
+    s_indptr = np.zeros(n + 1, np.int64)
+    for i in range(n):
+        ka, ea = a_indptr[i], a_indptr[i + 1]
+        kt, et = t_indptr[i], t_indptr[i + 1]
+        count = 0
+        while ka < ea or kt < et:
+            ja = a_indices[ka] if ka < ea else n
+            jt = t_indices[kt] if kt < et else n
+            j = min(ja, jt)
+            if ja == j:
+                ka += 1
+            if jt == j:
+                kt += 1
+            if j != i:
+                count += 1
+        s_indptr[i + 1] = s_indptr[i] + count
+    nnz = s_indptr[n]
+    s_indices = np.empty(nnz, a_indices.dtype)
     forward = np.zeros(nnz)
     backward = np.zeros(nnz)
-    reverse = np.empty(nnz, dtype=np.int64)
+    reverse = np.empty(nnz, np.int64)
     # Row j's entries (j, i) with i < j come first and in increasing i, the
     # order in which rows i reach them: one cursor per row pairs them up.
-    cursor = s_indptr[:-1].astype(np.int64)
+    cursor = s_indptr[:-1].copy()
     for i in range(n):
-        ka = a_indptr[i]
-        kt = t_indptr[i]
-        for k in range(s_indptr[i], s_indptr[i + 1]):
-            j = s_indices[k]
-            if ka < a_indptr[i + 1] and a_indices[ka] == j:
-                forward[k] = a_data[ka]
+        ka, ea = a_indptr[i], a_indptr[i + 1]
+        kt, et = t_indptr[i], t_indptr[i + 1]
+        k = s_indptr[i]
+        while ka < ea or kt < et:
+            ja = a_indices[ka] if ka < ea else n
+            jt = t_indices[kt] if kt < et else n
+            j = min(ja, jt)
+            fw = 0.0
+            bw = 0.0
+            if ja == j:
+                fw = a_data[ka]
                 ka += 1
-            if kt < t_indptr[i + 1] and t_indices[kt] == j:
-                backward[k] = t_data[kt]
+            if jt == j:
+                bw = t_data[kt]
                 kt += 1
+            if j == i:
+                continue
+            s_indices[k] = j
+            forward[k] = fw
+            backward[k] = bw
             if j > i:
                 r = cursor[j]
                 reverse[k] = r
                 reverse[r] = k
                 cursor[j] = r + 1
-    return forward, backward, reverse
+            k += 1
+    return s_indptr, s_indices, forward, backward, reverse
 
 
-def skeleton(adj: sp.csr_array) -> Skeleton:
-    """Build the :class:`Skeleton` of a (directed or symmetric) adjacency."""
+@jit()
+def _orient(s_indptr, s_indices, reverse, rank):
+    """Each skeleton edge once, from its lower- to its higher-ranked end:
+    out-lists in CSR with the positions in ``S`` of both directions."""
+    n = s_indptr.shape[0] - 1
+    o_indptr = np.zeros(n + 1, np.int64)
+    for i in range(n):
+        count = 0
+        for k in range(s_indptr[i], s_indptr[i + 1]):
+            if rank[i] < rank[s_indices[k]]:
+                count += 1
+        o_indptr[i + 1] = o_indptr[i] + count
+    m = o_indptr[n]
+    o_target = np.empty(m, s_indices.dtype)
+    o_pos_fw = np.empty(m, np.int64)
+    o_pos_bw = np.empty(m, np.int64)
+    for i in range(n):
+        p = o_indptr[i]
+        for k in range(s_indptr[i], s_indptr[i + 1]):
+            j = s_indices[k]
+            if rank[i] < rank[j]:
+                o_target[p] = j
+                o_pos_fw[p] = k
+                o_pos_bw[p] = reverse[k]
+                p += 1
+    return o_indptr, o_target, o_pos_fw, o_pos_bw
+
+
+def skeleton(adj: sp.csr_array, symmetric: bool = False) -> Skeleton:
+    """Build the :class:`Skeleton` of a (directed or symmetric) adjacency;
+    ``symmetric=True`` says that ``adj`` equals its transpose (an undirected
+    graph), which spares the transpose."""
     n = adj.shape[0]
-    a = without_loops(adj)
-    a_t = transpose(a)
-    s = (a + a_t).tocsr()
-    s.sort_indices()
-    forward, backward, reverse = _align(s.indptr, s.indices, a.indptr, a.indices, a.data,
-                                        a_t.indptr, a_t.indices, a_t.data)
-    s_rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(s.indptr))
-    s_cols = s.indices.astype(np.int64)
-
-    deg = np.diff(s.indptr)
+    a = adj
+    if a.nnz and not a.has_sorted_indices:
+        a = a.sorted_indices()
+    a_t = a if symmetric else transpose(a)
+    indices_dtype = np.int32 if a.nnz < np.iinfo(np.int32).max else np.int64
+    s_indptr, s_indices, forward, backward, reverse = _merge_rows(
+        a.indptr, a.indices.astype(indices_dtype, copy=False), a.data.astype(np.float64, copy=False),
+        a_t.indptr, a_t.indices.astype(indices_dtype, copy=False), a_t.data.astype(np.float64, copy=False))
+    deg = np.diff(s_indptr)
     order = np.argsort(deg, kind="stable")  # ties by index
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
-    keep = np.flatnonzero(rank[s_rows] < rank[s_cols])
-    o_indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(s_rows[keep], minlength=n), out=o_indptr[1:])
-    index_type = np.int32 if s.nnz < np.iinfo(np.int32).max else np.int64
-    return Skeleton(
-        indptr=s.indptr.astype(np.int64),
-        indices=s.indices.astype(index_type),
-        forward=forward,
-        backward=backward,
-        o_indptr=o_indptr,
-        o_target=s_cols[keep].astype(index_type),
-        o_pos_fw=keep.astype(np.int64),
-        o_pos_bw=reverse[keep].astype(np.int64),
-    )
+    o_indptr, o_target, o_pos_fw, o_pos_bw = _orient(s_indptr, s_indices, reverse, rank)
+    return Skeleton(indptr=s_indptr, indices=s_indices, forward=forward, backward=backward,
+                    o_indptr=o_indptr, o_target=o_target, o_pos_fw=o_pos_fw, o_pos_bw=o_pos_bw)
 
 
 @dual_kernel
 def _triangle_kernel(n, o_indptr, o_target, o_pos_fw, o_pos_bw, b_cnt, b_w, w_sym,
-                     p, q, n_slots, do_clustering, do_holes, n_chunks):
+                     p, q, n_slots, do_count, unit_count, do_wprod, do_barrat, do_holes, n_chunks):
     # One accumulator per chunk, chunk c taking nodes c, c + n_chunks, ...:
     # interleaving spreads the heavy nodes evenly. (numba.get_thread_id would
     # be simpler but crashes when the kernel is loaded from numba's cache.)
     node_acc = np.zeros((n_chunks, 4, n))
     edge_acc = np.zeros((n_chunks, n_slots if do_holes else 0))
     mark = np.full((n_chunks, n), -1, dtype=np.int64)
+    # plain triangle counts (the skeleton clustering) read no edge values
+    count_only = do_count and unit_count and not (do_wprod or do_barrat or do_holes)
     for t in prange(n_chunks):
         for u in range(t, n, n_chunks):
             lo, hi = o_indptr[u], o_indptr[u + 1]
@@ -140,6 +188,20 @@ def _triangle_kernel(n, o_indptr, o_target, o_pos_fw, o_pos_bw, b_cnt, b_w, w_sy
                 continue
             for k in range(lo, hi):
                 mark[t, o_target[k]] = k
+            if count_only:
+                for k in range(lo, hi):
+                    v = o_target[k]
+                    found = 0.0
+                    for k2 in range(o_indptr[v], o_indptr[v + 1]):
+                        w = o_target[k2]
+                        if mark[t, w] >= 0:
+                            found += 1.0
+                            node_acc[t, 0, w] += 1.0
+                    node_acc[t, 0, u] += found
+                    node_acc[t, 0, v] += found
+                for k in range(lo, hi):
+                    mark[t, o_target[k]] = -1
+                continue
             for k in range(lo, hi):
                 v = o_target[k]
                 uv = o_pos_fw[k]
@@ -153,15 +215,17 @@ def _triangle_kernel(n, o_indptr, o_target, o_pos_fw, o_pos_bw, b_cnt, b_w, w_sy
                     wv = o_pos_bw[k2]
                     uw = o_pos_fw[k3]
                     wu = o_pos_bw[k3]
-                    if do_clustering:
-                        c = b_cnt[uv] * b_cnt[vw] * b_cnt[uw]
+                    if do_count:
+                        c = 1.0 if unit_count else b_cnt[uv] * b_cnt[vw] * b_cnt[uw]
                         node_acc[t, 0, u] += c
                         node_acc[t, 0, v] += c
                         node_acc[t, 0, w] += c
+                    if do_wprod:
                         c = b_w[uv] * b_w[vw] * b_w[uw]
                         node_acc[t, 1, u] += c
                         node_acc[t, 1, v] += c
                         node_acc[t, 1, w] += c
+                    if do_barrat:
                         node_acc[t, 2, u] += w_sym[uv] + w_sym[uw]
                         node_acc[t, 2, v] += w_sym[vu] + w_sym[vw]
                         node_acc[t, 2, w] += w_sym[wu] + w_sym[wv]
@@ -188,30 +252,33 @@ def _triangle_kernel(n, o_indptr, o_target, o_pos_fw, o_pos_bw, b_cnt, b_w, w_sy
 _EMPTY = np.zeros(0)
 
 
-def triangle_sums(skel: Skeleton, *, b_cnt=None, b_w=None, w_sym=None, p=None, q=None):
+def triangle_sums(skel: Skeleton, *, count: bool = False, b_cnt=None, b_w=None, w_sym=None,
+                  p=None, q=None):
     """Sums over the triangles of the skeleton, for each node ``i``:
 
     * ``cnt[i] = sum b_cnt(ij) b_cnt(jk) b_cnt(ki)`` over triangles
-      ``{i, j, k}``; likewise ``wprod`` with ``b_w``;
+      ``{i, j, k}`` (the number of triangles when ``count`` is set and
+      ``b_cnt`` not given); likewise ``wprod`` with ``b_w``;
     * ``barrat[i] = sum (w_sym(ij) + w_sym(ik))``;
     * ``redundancy[i] = sum_{j, k} p(ik) q(jk)`` over ordered pairs of
       adjacent neighbours;
 
     and for each skeleton entry ``(i, j)``: ``indirect[ij] = sum_k p(ik)
-    p(kj)`` over common neighbours ``k``. Clustering sums are computed when
-    ``b_cnt`` is given, structural-hole sums when ``p`` is given.
+    p(kj)`` over common neighbours ``k``. Each sum is computed only when
+    its values are given (all zeros otherwise): one pass, no work for sums
+    nobody asked for.
     """
-    do_clustering = b_cnt is not None
+    do_count = count or b_cnt is not None
     do_holes = p is not None
     n = skel.n_nodes
     work = skel.indices.shape[0] + n
     n_chunks = numba.get_num_threads() if work >= _triangle_kernel.min_work else 1
     node_acc, edge_acc = _triangle_kernel(
         work, n, unsigned(skel.o_indptr), unsigned(skel.o_target), skel.o_pos_fw, skel.o_pos_bw,
-        b_cnt if do_clustering else _EMPTY, b_w if do_clustering else _EMPTY,
-        w_sym if do_clustering else _EMPTY, p if do_holes else _EMPTY,
-        q if do_holes else _EMPTY, skel.indices.shape[0], do_clustering, do_holes,
-        n_chunks,
+        _EMPTY if b_cnt is None else b_cnt, _EMPTY if b_w is None else b_w,
+        _EMPTY if w_sym is None else w_sym, p if do_holes else _EMPTY,
+        q if do_holes else _EMPTY, skel.indices.shape[0], do_count, b_cnt is None,
+        b_w is not None, w_sym is not None, do_holes, n_chunks,
     )
     return {
         "cnt": node_acc[0], "wprod": node_acc[1], "barrat": node_acc[2],

@@ -60,51 +60,63 @@ WEIGHTINGS = (None, "onnela", "barrat")
 COLUMN = {None: "clustering", "onnela": "clustering_onnela", "barrat": "clustering_barrat"}
 
 
-def clustering_edge_values(adj: sp.csr_array, directed: bool, skel: Skeleton) -> dict[str, np.ndarray]:
-    """Per skeleton entry: the multiplicity ``b_cnt``, the cube-root weight
-    ``b_w`` (Onnela) and the undirected weight ``w_sym`` (Barrat)."""
+def clustering_edge_values(adj: sp.csr_array, directed: bool, skel: Skeleton,
+                           columns=tuple(COLUMN.values())) -> dict:
+    """The keyword arguments of :func:`triangle_sums` for the clustering
+    ``columns`` asked: per skeleton entry the multiplicity ``b_cnt`` (left
+    out on an undirected graph, where it is 1: a plain triangle count), the
+    cube-root weight ``b_w`` (Onnela) and the undirected weight ``w_sym``
+    (Barrat)."""
     fw, bw = skel.forward, skel.backward
     max_weight = adj.data.max() if adj.nnz else 1.0
+    # the triangle count (or its directed multiplicity) is every
+    # variant's test of whether a node has a triangle at all
+    values: dict = {"count": True}
     if directed:
-        return {
-            "b_cnt": (fw > 0).astype(np.float64) + (bw > 0),
-            "b_w": np.cbrt(fw / max_weight) + np.cbrt(bw / max_weight),
-            "w_sym": fw + bw,
-        }
-    return {"b_cnt": np.ones_like(fw), "b_w": np.cbrt(fw / max_weight), "w_sym": fw}
+        values["b_cnt"] = (fw > 0).astype(np.float64) + (bw > 0)
+    if "clustering_onnela" in columns:
+        values["b_w"] = (np.cbrt(fw / max_weight) + np.cbrt(bw / max_weight) if directed
+                         else np.cbrt(fw / max_weight))
+    if "clustering_barrat" in columns:
+        values["w_sym"] = fw + bw if directed else fw
+    return values
 
 
 def clustering_arrays(adj: sp.csr_array, directed: bool, skel: Skeleton | None = None,
-                      sums: dict | None = None) -> dict[str, np.ndarray]:
-    """All three clustering variants on integer node indices, keyed by
-    panel column name, from one pass over the triangles (``sums``, if the
-    caller already made that pass with :func:`clustering_edge_values`)."""
+                      sums: dict | None = None,
+                      columns=tuple(COLUMN.values())) -> dict[str, np.ndarray]:
+    """The clustering variants ``columns`` (panel column names) on integer
+    node indices, from one pass over the triangles (``sums``, if the caller
+    already made that pass with :func:`clustering_edge_values`)."""
     if skel is None:
-        skel = skeleton(adj)
+        skel = skeleton(adj, symmetric=not directed)
     n = skel.n_nodes
     fw, bw = skel.forward, skel.backward
-    values = clustering_edge_values(adj, directed, skel)
-    b_cnt, w_sym = values["b_cnt"], values["w_sym"]
+    values = clustering_edge_values(adj, directed, skel, columns)
     if sums is None:
         sums = triangle_sums(skel, **values)
     k = skel.degree.astype(np.float64)
     if directed:
-        d_total = skel.row_reduce(b_cnt)
+        d_total = skel.row_reduce(values["b_cnt"])
         d_mutual = skel.row_reduce(((fw > 0) & (bw > 0)).astype(np.float64))
         denom = d_total * (d_total - 1) - 2 * d_mutual
         scale = 1.0
     else:
         denom = k * (k - 1)
         scale = 2.0
-    plain = np.zeros(n)
-    onnela = np.zeros(n)
     ok = sums["cnt"] > 0
-    plain[ok] = scale * sums["cnt"][ok] / denom[ok]
-    onnela[ok] = scale * sums["wprod"][ok] / denom[ok]
-    barrat = np.zeros(n)
-    s = skel.row_reduce(w_sym)
-    barrat[ok] = sums["barrat"][ok] / (s[ok] * (k[ok] - 1))
-    return {"clustering": plain, "clustering_onnela": onnela, "clustering_barrat": barrat}
+    out = {}
+    if "clustering" in columns:
+        out["clustering"] = np.zeros(n)
+        out["clustering"][ok] = scale * sums["cnt"][ok] / denom[ok]
+    if "clustering_onnela" in columns:
+        out["clustering_onnela"] = np.zeros(n)
+        out["clustering_onnela"][ok] = scale * sums["wprod"][ok] / denom[ok]
+    if "clustering_barrat" in columns:
+        out["clustering_barrat"] = np.zeros(n)
+        s = skel.row_reduce(values["w_sym"])
+        out["clustering_barrat"][ok] = sums["barrat"][ok] / (s[ok] * (k[ok] - 1))
+    return out
 
 
 def clustering(graph: InteractionGraph, weighting: str | None = None) -> pd.Series:
@@ -144,5 +156,6 @@ def clustering(graph: InteractionGraph, weighting: str | None = None) -> pd.Seri
     """
     if weighting not in WEIGHTINGS:
         raise ValueError(f"weighting must be one of {WEIGHTINGS}, not {weighting!r}")
-    values = clustering_arrays(graph.adjacency, graph.directed)[COLUMN[weighting]]
+    column = COLUMN[weighting]
+    values = clustering_arrays(graph.adjacency, graph.directed, columns=(column,))[column]
     return as_series(graph, values, COLUMN[weighting])

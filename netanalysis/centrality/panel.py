@@ -235,18 +235,19 @@ def centrality(graph: InteractionGraph, measures: Iterable[str] | str | None = N
             if column in wanted:
                 out[column] = coreness_array(loopless, directed, mode, loopless_t)
 
-    want_clustering = bool(wanted & {"clustering", "clustering_onnela", "clustering_barrat"})
+    clustering_columns = tuple(c for c in ("clustering", "clustering_onnela", "clustering_barrat")
+                               if c in wanted)
     want_holes = bool(wanted & {"constraint", "effective_size"})
-    if want_clustering or want_holes:
-        skel = skeleton(adj)
+    if clustering_columns or want_holes:
+        skel = skeleton(adj, symmetric=not directed)
         values = {}
-        if want_clustering:
-            values.update(clustering_edge_values(adj, directed, skel))
+        if clustering_columns:
+            values.update(clustering_edge_values(adj, directed, skel, clustering_columns))
         if want_holes:
             values.update(hole_edge_values(skel, weighted))
         sums = triangle_sums(skel, **values)
-        if want_clustering:
-            out.update(clustering_arrays(adj, directed, skel, sums))
+        if clustering_columns:
+            out.update(clustering_arrays(adj, directed, skel, sums, clustering_columns))
         if want_holes:
             out.update(structural_hole_arrays(adj, skel, weighted=weighted, sums=sums))
 

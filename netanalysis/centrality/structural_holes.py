@@ -104,7 +104,9 @@ def constraint(graph: InteractionGraph, *, weighted: bool = True) -> pd.Series:
     >>> constraint(g).round(4).tolist()
     [0.6111, 1.0, 1.0069, 1.0069, nan]
     """
-    return as_series(graph, structural_hole_arrays(graph.adjacency, weighted=weighted)["constraint"], "constraint")
+    skel = skeleton(graph.adjacency, symmetric=not graph.directed)
+    return as_series(graph, structural_hole_arrays(graph.adjacency, skel, weighted=weighted)["constraint"],
+                     "constraint")
 
 
 def effective_size(graph: InteractionGraph, *, weighted: bool = True) -> pd.Series:
@@ -131,4 +133,6 @@ def effective_size(graph: InteractionGraph, *, weighted: bool = True) -> pd.Seri
     >>> effective_size(g).round(4).tolist()
     [2.3333, 1.0, 1.0, 1.0, nan]
     """
-    return as_series(graph, structural_hole_arrays(graph.adjacency, weighted=weighted)["effective_size"], "effective_size")
+    skel = skeleton(graph.adjacency, symmetric=not graph.directed)
+    return as_series(graph, structural_hole_arrays(graph.adjacency, skel, weighted=weighted)["effective_size"],
+                     "effective_size")
