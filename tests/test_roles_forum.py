@@ -658,3 +658,59 @@ def test_newcomer_without_introductions_area(tables):
     assert r.loc["lurk1", "role"] == "newcomer"
     assert r.loc["lurk2", "role"] == "regular"
     assert (r.loc[[f"new{i}" for i in range(12)], "role"] == "newcomer").mean() >= 0.75
+
+
+def _sharing_forum(in_threads: bool):
+    """A forum whose six busiest members (30, 28, .., 20 posts) write in
+    content threads that others opened, beside 40 members with two content
+    posts and a chat thread each.
+
+    With ``in_threads`` the material lives in three long content threads
+    opened by three members once each (nobody opens two), so sharing can
+    only be posting; otherwise six other members open ten content threads
+    each and the busy six only react to them.
+    """
+    rng = np.random.default_rng(3)
+    b = _Builder()
+    busy = [f"busy{i}" for i in range(6)]
+    crowd = [f"c{i}" for i in range(40)]
+    openers = [f"open{i}" for i in range(6 if not in_threads else 3)]
+    subforums = pd.DataFrame({"subforum_id": [1, 2], "category": ["content", "social"]})
+    writes = [m for i, m in enumerate(busy) for _ in range(30 - 2 * i)] + [m for m in crowd for _ in range(2)]
+    writes = list(rng.permutation(writes))
+    n_threads = 3 if in_threads else 60
+    chunks = np.array_split(np.arange(len(writes)), n_threads)
+    for t, chunk in enumerate(chunks):
+        day = 5 * t
+        b.thread(1, openers[t % len(openers)], day, [(writes[j], day + 1 + k % 4, False) for k, j in enumerate(chunk)])
+    for i, m in enumerate(crowd):     # chat threads
+        day = 2 + 7 * i
+        b.thread(2, m, day, [(crowd[(i + 1) % 40], day + 1, False)])
+    members = pd.DataFrame({"member_id": busy + crowd + openers})
+    forum = read_forum({"posts": pd.DataFrame(b.posts), "threads": pd.DataFrame(b.threads),
+                        "subforums": subforums, "members": members})
+    return forum, busy, crowd, openers
+
+
+def test_sharing_inside_long_threads():
+    """Where the material lives in a few long threads (nobody opens two
+    content threads), the members who wrote half of the content posts are
+    read as sharers, with that as the evidence; the crowd is not."""
+    forum, busy, crowd, _ = _sharing_forum(in_threads=True)
+    r = forum_roles(forum)
+    assert (r.loc[busy[:4], "role"] == "distributor").all()
+    assert "who wrote half of the posts there, where only 0 members opened two or more content threads" \
+        in r.loc["busy0", "evidence"]
+    assert (r.loc[crowd, "role"] == "distributor").sum() == 0
+    # The busiest member of the core is read most confidently.
+    assert r.loc["busy0", "confidence"] > r.loc["busy3", "confidence"]
+
+
+def test_reacting_to_shares_is_not_sharing():
+    """Where members share by opening content threads, the busiest reactors
+    in them are not sharers: the openers are."""
+    forum, busy, crowd, openers = _sharing_forum(in_threads=False)
+    r = forum_roles(forum)
+    assert (r.loc[openers, "role"] == "distributor").all()
+    assert (r.loc[busy, "role"] == "distributor").sum() == 0
+    assert "whose content threads drew" in r.loc["open0", "evidence"]

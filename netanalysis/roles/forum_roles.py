@@ -18,7 +18,9 @@ this project (van der Bruggen & Blokland; Fonhof, van der Bruggen & Takes
     bulk of the material.
 ``distributor``
     shares material: opens content threads (two or more) that draw many
-    members.
+    members; or, in a forum that keeps its material in a few long threads
+    (where a share is a post, not a thread), is one of the members who
+    wrote half of the posts in content subforums.
 ``requester``
     asks for material: a large part of their posts in request subforums,
     or, whatever the subforum, opens threads with a larger share of their
@@ -139,7 +141,12 @@ them, not on one column. Everything is measured **within the forum**:
   of their posts there (where the forum has them; elsewhere, when they
   write most of their posts outside the content subforums): a quiet
   regular who joined late and reacts to shares does not. Content threads opened count among the members who
-  open any, and one share is not a distributor. Asking is read against the
+  open any, and one share is not a distributor. A forum can also keep its
+  material in a few long threads (forum B of the study: 103 threads for
+  11,250 posts), where sharing is posting in them: when fewer members open
+  two or more content threads than half the number of members who wrote
+  half of the content posts (the *content core*), the core is read as the
+  sharers (:func:`_content_core`). Asking is read against the
   forum's members (members with two posts or more), not against its post
   total, which the busiest sharers and the management dominate.
 
@@ -182,6 +189,13 @@ ORDINARY_BASELINE = 0.5
 #: of the rate (per post) of the forum's leading opener among the holders of
 #: the management's marks acts as a moderator more than as management.
 MANAGEMENT_RATE_SHARE = 0.25
+#: The content core: the fewest members who wrote this share of the posts in
+#: content subforums.
+CONTENT_CORE_SHARE = 0.5
+#: A forum shares inside threads (a share is a post, not a thread) when fewer
+#: than this many members per member of the content core open two or more
+#: content threads; its content core is then read as the sharers.
+INSIDE_THREADS_RATIO = 0.5
 
 
 def _ordinal(p: np.ndarray) -> np.ndarray:
@@ -423,6 +437,32 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     return out, specific
 
 
+def _content_core(s: _Scorer) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """The members who wrote half of the posts in content subforums, and
+    whether the forum shares inside threads rather than by opening them.
+
+    Returns ``(core, position, openers, core_size)``: ``core`` marks the
+    fewest members (the busiest in content subforums first) whose content
+    posts make up :data:`CONTENT_CORE_SHARE` of all; ``position`` is 1 for
+    the busiest member of the core, falling linearly towards 0 at its edge
+    (0 outside); ``openers`` counts the posting members who opened two or
+    more content threads.
+    """
+    n = len(s.posting)
+    content = np.where(s.posting, s.value("posts_content"), 0.0)
+    total = content.sum()
+    core = np.zeros(n, dtype=bool)
+    position = np.zeros(n)
+    openers = int(np.count_nonzero(s.posting & (s.value("started_content") >= 2)))
+    if total <= 0:
+        return core, position, openers, 0
+    order = np.argsort(-content, kind="stable")
+    size = int(np.searchsorted(np.cumsum(content[order]) / total, CONTENT_CORE_SHARE) + 1)
+    core[order[:size]] = True
+    position[order[:size]] = 1.0 - np.arange(size) / size
+    return core, position, openers, size
+
+
 def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     """Scores in [0, 1] and evidence items of the ordinary posting roles."""
     posts = np.maximum(s.value("posts"), 1)
@@ -443,10 +483,36 @@ def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     # not a pattern (as one post is not): a distributor opened two or more.
     drawn = s.value("content_repliers")
     started = s.value("started_content")
+    by_threads = np.where(started >= 2, (pct("content_repliers") + s.pct_doing("started_content")) / 2, 0.0)
+    # Where a forum keeps its material in a few long threads, a share is a
+    # post in them, not a thread: few members open content threads, while
+    # the sharers still write the bulk of the content. When fewer than
+    # INSIDE_THREADS_RATIO as many members open two or more content threads
+    # as there are members in the content core (who wrote half of the
+    # content posts), the core is read as the sharers, the busiest most
+    # confidently.
+    core, position, openers, core_size = _content_core(s)
+    inside = core_size > 0 and openers < INSIDE_THREADS_RATIO * core_size
+    by_posts = np.where(core & inside, 0.5 + 0.5 * position, 0.0)
+    # The evidence names the reading that decided: threads opened, or posts
+    # in the content core (with the reactions those posts drew).
+    threads_decide = by_threads >= by_posts
+
+    def only(mask, p):      # an item is shown only where its reading decided
+        return np.where(mask, p, -1.0)
+
+    core_words = (f", one of the {core_size} members who wrote half of the posts there"
+                  + (f", where only {openers} members opened two or more content threads" if inside else ""))
     out["distributor"] = (
-        np.where(started >= 2, (pct("content_repliers") + s.pct_doing("started_content")) / 2, 0.0),
-        [("started {:.0f} content threads", started, s.pct_doing("started_content"), " among members who do so"),
-         ("which drew {:.0f} distinct members", drawn, pct("content_repliers"), "")],
+        np.maximum(by_threads, by_posts),
+        [("started {:.0f} content threads", started, only(threads_decide, s.pct_doing("started_content")),
+          " among members who do so"),
+         ("whose content threads drew {:.0f} distinct members", drawn, only(threads_decide, pct("content_repliers")),
+          ""),
+         ("wrote {:.0f} posts in " + _kind_label(kinds, "content") + core_words, s.value("posts_content"),
+          only(~threads_decide, pct("posts_content")), ""),
+         ("answered by {:.0f} distinct members", s.value("answered_by"), only(~threads_decide, pct("answered_by")),
+          "")],
     )
     req_share, req_lift = lift("posts_requests")
     st_req = s.value("started_requests")
