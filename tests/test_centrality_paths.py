@@ -257,6 +257,36 @@ def forum_like(rng, n, directed=True):
 
 
 @pytest.mark.parametrize("directed", [True, False])
+def test_direction_optimising_bfs_finds_the_same_distances(directed):
+    """Every source of a reply-like graph (hubs: bottom-up levels are taken)
+    and of a long path (never bottom-up): the same nodes at the same
+    distances as the plain top-down BFS; closeness and harmonic as networkx."""
+    rng = np.random.default_rng(41 + directed)
+    graphs = [forum_like(rng, 400, directed), from_nx(nx.path_graph(300))[0]]
+    for graph in graphs:
+        mat, _ = _length_matrix(graph, "hops")
+        indptr, indices, _ = _paths._kernel_arrays(mat, False)
+        rindptr, rindices, _ = _paths._kernel_arrays(sp.csr_array(mat.T), False)
+        n = graph.n_nodes
+        d1, d2 = np.full(n, np.inf), np.full(n, np.inf)
+        o1, o2, work = np.empty(n, np.int32), np.empty(n, np.int32), np.empty(n, np.int32)
+        for s in range(n):
+            c1 = _traversal._bfs_hops(indptr, indices, s, d1, o1)
+            c2 = _traversal._bfs_hops_bidirectional(indptr, indices, rindptr, rindices, s, d2, o2, work)
+            assert c1 == c2 and np.array_equal(d1, d2)
+            assert sorted(o1[:c1]) == sorted(o2[:c2])
+            d1[:] = np.inf
+            d2[:] = np.inf
+    g = to_nx(graphs[0])
+    expected = nx.closeness_centrality(g, wf_improved=True)  # incoming distances, as ours
+    np.testing.assert_allclose(closeness(graphs[0]).to_numpy(),
+                               [expected[i] for i in range(graphs[0].n_nodes)], rtol=1e-12)
+    expected = nx.harmonic_centrality(g)
+    np.testing.assert_allclose(harmonic(graphs[0]).to_numpy(),
+                               [expected[i] for i in range(graphs[0].n_nodes)], rtol=1e-12)
+
+
+@pytest.mark.parametrize("directed", [True, False])
 @pytest.mark.parametrize("distance", ["hops", "inverse"])
 def test_pruning_is_exact_on_reply_like_graphs(directed, distance):
     rng = np.random.default_rng(11)

@@ -89,11 +89,16 @@ def _run(mat, weighted, nodes, src_weight, tgt_weight, *, bc, dist, reach):
     sub.sort_indices()
     indptr, indices, lengths = _kernel_arrays(sub, weighted)
     sources = np.flatnonzero(np.diff(indptr)).astype(indptr.dtype)
+    rindptr = rindices = None
+    if dist and not bc and not weighted:
+        # hop distances alone: levels may be grown bottom-up over in-edges
+        rev = sp.csr_array(sub.T)
+        rindptr, rindices, _ = _kernel_arrays(rev, False)
     results = _k.path_sums(
         indptr, indices, lengths, weighted, sources,
         np.ascontiguousarray(src_weight, dtype=np.float64),
         np.ascontiguousarray(tgt_weight, dtype=np.float64),
-        bc=bc, dist=dist, reach=reach,
+        bc=bc, dist=dist, reach=reach, rindptr=rindptr, rindices=rindices,
     )
     if perm is None:
         return results

@@ -110,6 +110,94 @@ def _bfs_hops(indptr, indices, s, dist, order):
     return tail
 
 
+# Direction-optimising BFS (Beamer, Asanovic and Patterson 2012): a level is
+# grown bottom-up (each unreached node looks for a parent in the frontier
+# among its in-edges and stops at the first) once the frontier's out-edges
+# exceed the unexplored ones over _BOTTOM_UP_ALPHA, the frontier is growing
+# and holds more than 1/_BOTTOM_UP_MIN_SHARE of the nodes; it returns to
+# top-down when the frontier shrinks below 1/_TOP_DOWN_BETA of the nodes.
+# Alpha and beta are the paper's; the frontier floor keeps graphs without
+# hubs (a random geometric graph, whose frontier never passes ~1.6% of the
+# nodes) top-down, where bottom-up levels only cost. All sources of the
+# forum-a reply graph: 0.89 -> 0.21 s on one thread; forum-100k 1.4 -> 0.85 s
+# per 400 sources; geometric-100k unchanged.
+_BOTTOM_UP_ALPHA = 14
+_TOP_DOWN_BETA = 24
+_BOTTOM_UP_MIN_SHARE = 50
+
+
+@_jit()
+def _bfs_hops_bidirectional(indptr, indices, rindptr, rindices, s, dist, order, unreached):
+    """Distances from ``s`` as :func:`_bfs_hops`, each level grown top-down
+    or bottom-up (see ``_BOTTOM_UP_ALPHA``); ``rindptr``/``rindices`` are
+    the in-edges, ``unreached`` a work array of n. The same nodes at the
+    same distances as :func:`_bfs_hops`, in another order within a level."""
+    n = indptr.shape[0] - 1
+    dist[s] = 0.0
+    order[0] = s
+    f_start = 0
+    f_end = 1
+    tail = 1
+    level = 0.0
+    m_frontier = indptr[s + 1] - indptr[s]
+    m_unexplored = indptr[n] - m_frontier
+    bottom_up = False
+    n_unreached = -1
+    previous = 0
+    while f_end > f_start:
+        size = f_end - f_start
+        if not bottom_up:
+            bottom_up = (m_frontier * _BOTTOM_UP_ALPHA > m_unexplored and size > previous
+                         and size * _BOTTOM_UP_MIN_SHARE > n)
+        elif size < previous and size * _TOP_DOWN_BETA < n:
+            bottom_up = False
+        previous = size
+        next_level = level + 1.0
+        m_new = 0
+        if bottom_up:
+            if n_unreached < 0:  # first bottom-up level: list the unreached once
+                n_unreached = 0
+                for v in range(n):
+                    if dist[v] == np.inf:
+                        unreached[n_unreached] = v
+                        n_unreached += 1
+            kept = 0
+            for i in range(n_unreached):
+                v = unreached[i]
+                if dist[v] != np.inf:  # reached by a top-down level since
+                    continue
+                found = False
+                for e in range(rindptr[v], rindptr[v + 1]):
+                    if dist[rindices[e]] == level:
+                        found = True
+                        break
+                if found:
+                    dist[v] = next_level
+                    order[tail] = v
+                    tail += 1
+                    m_new += indptr[v + 1] - indptr[v]
+                else:
+                    unreached[kept] = v
+                    kept += 1
+            n_unreached = kept
+        else:
+            for i in range(f_start, f_end):
+                v = order[i]
+                for e in range(indptr[v], indptr[v + 1]):
+                    w = indices[e]
+                    if dist[w] == np.inf:
+                        dist[w] = next_level
+                        order[tail] = w
+                        tail += 1
+                        m_new += indptr[w + 1] - indptr[w]
+        m_unexplored -= m_new
+        f_start = f_end
+        f_end = tail
+        m_frontier = m_new
+        level = next_level
+    return tail
+
+
 @_jit()
 def _heap_sift_up(heap, pos, dist, i):
     x = heap[i]
@@ -204,7 +292,8 @@ def _dijkstra(indptr, indices, lengths, s, dist, sigma, order, heap, pos):
 
 @_jit()
 def _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
-                src_weight, tgt_weight, bc, dsum, nreach, harm, in_reach, out_reach):
+                src_weight, tgt_weight, bc, dsum, nreach, harm, in_reach, out_reach,
+                rindptr, rindices):
     """Sources ``c, c + n_chunks, ...`` of ``sources``: one traversal each,
     accumulating into row ``c`` of the 2-d arrays what is asked for (an
     array with no columns is not asked for).
@@ -223,7 +312,11 @@ def _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
 
     ``in_reach`` (total source weight reaching each node) and ``out_reach``
     (indexed by source: total target weight it reaches) are what directed
-    leaf pruning needs."""
+    leaf pruning needs.
+
+    Given the in-edges (``rindptr``, ``rindices``; empty arrays otherwise),
+    distances alone (hops, no betweenness) come from the direction-optimising
+    :func:`_bfs_hops_bidirectional`."""
     n = indptr.shape[0] - 1
     want_bc = bc.shape[1] > 0
     want_dist = dsum.shape[1] > 0
@@ -237,12 +330,17 @@ def _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
     dag = want_bc and not weighted
     succ = np.empty(indices.shape[0] if dag else 0, np.int32)
     succ_ptr = np.empty(n + 1 if dag else 0, np.int64)
+    both_ways = rindptr.shape[0] > 0 and not want_bc and not weighted
+    unreached = np.empty(n if both_ways else 0, np.int32)
     for k in range(c, sources.shape[0], n_chunks):
         s = sources[k]
         if weighted:
             count = _dijkstra(indptr, indices, lengths, s, dist, sigma, order, heap, pos)
         elif want_bc:
             count = _bfs(indptr, indices, s, dist, sigma, order, succ, succ_ptr)
+        elif both_ways:
+            count = _bfs_hops_bidirectional(indptr, indices, rindptr, rindices, s, dist, order,
+                                            unreached)
         else:
             count = _bfs_hops(indptr, indices, s, dist, order)
         ws = src_weight[s]
@@ -285,11 +383,13 @@ def _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
 
 @_jit(parallel=True)
 def _path_kernel_parallel(n_chunks, indptr, indices, lengths, weighted, sources,
-                          src_weight, tgt_weight, bc, dsum, nreach, harm, in_reach, out_reach):
+                          src_weight, tgt_weight, bc, dsum, nreach, harm, in_reach, out_reach,
+                          rindptr, rindices):
     """All chunks of :func:`_path_chunk`, in parallel."""
     for c in prange(n_chunks):
         _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
-                    src_weight, tgt_weight, bc, dsum, nreach, harm, in_reach, out_reach)
+                    src_weight, tgt_weight, bc, dsum, nreach, harm, in_reach, out_reach,
+                    rindptr, rindices)
 
 
 # ---------------------------------------------------------------------------
@@ -699,10 +799,13 @@ def _parallel(n_items: int, work_per_item: int) -> bool:
 
 
 def path_sums(indptr, indices, lengths, weighted, sources, src_weight, tgt_weight,
-              *, bc: bool, dist: bool, reach: bool):
+              *, bc: bool, dist: bool, reach: bool, rindptr=None, rindices=None):
     """One traversal per source (see :func:`_path_chunk`). Returns the arrays
     ``bc, dist_sum, n_reach, inv_dist_sum, in_reach, out_reach`` (length 0
-    when not asked for)."""
+    when not asked for). ``rindptr``/``rindices``, the in-edges, let hop
+    distances alone be found by direction-optimising BFS."""
+    if rindptr is None:
+        rindptr = rindices = indptr[:0]
     n = indptr.shape[0] - 1
     n_chunks = _n_chunks(len(sources))
     bc_part = np.zeros((n_chunks, n if bc else 0))
@@ -710,7 +813,7 @@ def path_sums(indptr, indices, lengths, weighted, sources, src_weight, tgt_weigh
     inr_part = np.zeros((n_chunks, n if reach else 0))
     out_reach = np.zeros(n if reach else 0)
     args = (indptr, indices, lengths, weighted, sources, src_weight, tgt_weight,
-            bc_part, *dist_parts, inr_part, out_reach)
+            bc_part, *dist_parts, inr_part, out_reach, rindptr, rindices)
     if _parallel(len(sources), indices.shape[0] + n):
         _path_kernel_parallel(n_chunks, *args)
     else:
