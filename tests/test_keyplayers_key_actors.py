@@ -36,6 +36,35 @@ def test_key_actors_table(tiny):
     pd.testing.assert_frame_equal(ranked, key_actors(forum, top=20, stability_repeats=3, seed=1))
 
 
+@pytest.mark.parametrize("top", [5, 20, 60])
+def test_resample_top_list_without_measures_is_the_full_one(tiny, monkeypatch, top):
+    """With role_weight 1 a resample's top list is read off the role
+    evidence unless the cut falls in a tie; the stability column is then
+    exactly what scoring every resample in full gives. (On this forum the
+    cut of a top 60 falls among members with key_score 0 in one resample.)"""
+    import importlib
+    ka = importlib.import_module("netanalysis.keyplayers.key_actors")
+    forum, _ = tiny
+    fast = key_actors(forum, top=top, stability_repeats=4, seed=2)
+    calls = []
+    real = ka._scores
+    monkeypatch.setattr(ka, "_scores", lambda *a, **k: calls.append(1) or real(*a, **k))
+    key_actors(forum, top=top, stability_repeats=4, seed=2)
+    measured_resamples = len(calls) - 1
+    def scored_in_full(f, g, r, w, t):
+        score, structure, *_ = real(f, g, r, w)
+        return ka._top(score, t, structure)
+
+    monkeypatch.setattr(ka, "_resample_top", scored_in_full)
+    full = key_actors(forum, top=top, stability_repeats=4, seed=2)
+    pd.testing.assert_frame_equal(fast, full)
+    assert measured_resamples == (1 if top == 60 else 0)
+    # a tie at the cut: every member scored 0.5 -> the measures decide
+    roles = forum_roles(forum)
+    flat = roles.assign(key_score=0.5)
+    assert len(ka._resample_top(forum, reply_graph(forum), flat, 1.0, 3)) == 3
+
+
 def test_role_weight_extremes(tiny):
     forum, _ = tiny
     g = reply_graph(forum)

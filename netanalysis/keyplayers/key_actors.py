@@ -85,6 +85,14 @@ def _percentiles(df: pd.DataFrame) -> pd.DataFrame:
     return df.rank(method="min", pct=False).sub(1).div(max(len(df) - 1, 1))
 
 
+def _role_part(roles: pd.DataFrame) -> np.ndarray:
+    """The role evidence of each row of ``roles`` (aligned to the members)."""
+    if "key_score" in roles.columns:
+        return roles["key_score"].fillna(0.0).to_numpy()
+    # a roles table of one's own: the confidence of a key role
+    return np.where(roles["role"].isin(KEY_ROLES), roles["confidence"].fillna(0.0), 0.0)
+
+
 def _scores(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame, role_weight: float,
             panel: pd.DataFrame | None = None):
     members = forum.members["member_id"]
@@ -94,10 +102,7 @@ def _scores(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame, role_wei
     pct = _percentiles(measures)
     structure = pct.mean(axis=1)
     r = roles.reindex(members)
-    if "key_score" in r.columns:
-        role_part = r["key_score"].fillna(0.0).to_numpy()
-    else:  # a roles table of one's own: the confidence of a key role
-        role_part = np.where(r["role"].isin(KEY_ROLES), r["confidence"].fillna(0.0), 0.0)
+    role_part = _role_part(r)
     score = role_weight * role_part + (1 - role_weight) * structure.to_numpy()
     structure = pd.Series(structure.to_numpy(), index=members.to_numpy(), name="structure")
     return pd.Series(score, index=members.to_numpy(), name="score"), structure, measures, pct, r
@@ -201,8 +206,8 @@ def key_actors(
         for child in rng.integers(0, 2**63 - 1, size=stability_repeats):
             part = subsample(forum, stability_removed, seed=int(child))
             g = _like(graph, part)
-            s, st, *_ = _scores(part, g, forum_roles(part, graph=g), role_weight)
-            hits += chosen.isin(_top(s, top, st)).astype(int)
+            hits += chosen.isin(_resample_top(part, g, forum_roles(part, graph=g), role_weight,
+                                              top)).astype(int)
         stability = hits / stability_repeats
 
     return pd.DataFrame({
@@ -213,6 +218,28 @@ def key_actors(
         "evidence": [_evidence(m, measures, pct, r) for m in chosen],
         "stability": stability.to_numpy(dtype=float),
     })
+
+
+def _resample_top(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame,
+                  role_weight: float, top: int) -> pd.Index:
+    """The members of the top list of a resample (their order does not
+    matter to ``stability``).
+
+    With ``role_weight = 1`` the structural score only breaks ties, so it
+    decides who is in the list only when the ``top``-th and the next score
+    are equal; otherwise the list is read off the role evidence alone,
+    without the six measures (exact betweenness on every resample is most
+    of the time of ``key_actors``)."""
+    if role_weight == 1.0:
+        members = forum.members["member_id"]
+        score = _role_part(roles.reindex(members))
+        if len(score) <= top:
+            return pd.Index(members)
+        cut = np.partition(-score, (top - 1, top))
+        if cut[top - 1] < cut[top]:  # strictly higher than every member left out
+            return pd.Index(members.to_numpy()[score >= -cut[top - 1]])
+    s, st, *_ = _scores(forum, graph, roles, role_weight)
+    return _top(s, top, st)
 
 
 def _like(graph: InteractionGraph, forum: Forum) -> InteractionGraph:
