@@ -178,30 +178,36 @@ def _triangle_kernel(n, o_indptr, o_target, o_pos_fw, o_pos_bw, b_cnt, b_w, w_sy
     # be simpler but crashes when the kernel is loaded from numba's cache.)
     node_acc = np.zeros((n_chunks, 4, n))
     edge_acc = np.zeros((n_chunks, n_slots if do_holes else 0))
-    mark = np.full((n_chunks, n), -1, dtype=np.int64)
     # plain triangle counts (the skeleton clustering) read no edge values
     count_only = do_count and unit_count and not (do_wprod or do_barrat or do_holes)
+    mark = np.full((n_chunks, 0 if count_only else n), -1, dtype=np.int64)
+    member = np.zeros((n_chunks, n if count_only else 0), dtype=np.uint8)
     for t in prange(n_chunks):
         for u in range(t, n, n_chunks):
             lo, hi = o_indptr[u], o_indptr[u + 1]
             if hi - lo < 2:
                 continue
-            for k in range(lo, hi):
-                mark[t, o_target[k]] = k
             if count_only:
+                # Branch-free: whether w closes a triangle is data the CPU
+                # cannot predict, and the mispredicted branch cost five
+                # times the whole loop on the forum-a skeleton.
+                for k in range(lo, hi):
+                    member[t, o_target[k]] = 1
                 for k in range(lo, hi):
                     v = o_target[k]
-                    found = 0.0
+                    found = 0
                     for k2 in range(o_indptr[v], o_indptr[v + 1]):
                         w = o_target[k2]
-                        if mark[t, w] >= 0:
-                            found += 1.0
-                            node_acc[t, 0, w] += 1.0
+                        hit = np.int64(member[t, w])
+                        found += hit
+                        node_acc[t, 0, w] += hit
                     node_acc[t, 0, u] += found
                     node_acc[t, 0, v] += found
                 for k in range(lo, hi):
-                    mark[t, o_target[k]] = -1
+                    member[t, o_target[k]] = 0
                 continue
+            for k in range(lo, hi):
+                mark[t, o_target[k]] = k
             for k in range(lo, hi):
                 v = o_target[k]
                 uv = o_pos_fw[k]
