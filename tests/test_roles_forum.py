@@ -714,3 +714,68 @@ def test_reacting_to_shares_is_not_sharing():
     assert (r.loc[openers, "role"] == "distributor").all()
     assert (r.loc[busy, "role"] == "distributor").sum() == 0
     assert "whose content threads drew" in r.loc["open0", "evidence"]
+
+
+def _with_threads(tables, threads, joined):
+    """``tables`` with extra threads ``(subforum, starter, day, replies)``
+    and the given members' join days."""
+    t = {k: v.copy() for k, v in tables.items()}
+    b = _Builder()
+    b.threads, b.posts = t["threads"].to_dict("records"), t["posts"].to_dict("records")
+    for subforum, starter, day, replies in threads:
+        b.thread(subforum, starter, day, replies)
+    t["threads"], t["posts"] = pd.DataFrame(b.threads), pd.DataFrame(b.posts)
+    m = t["members"]
+    for member, day in joined.items():
+        m.loc[m["member_id"] == member, "joined_at"] = START + day * DAY
+    return t
+
+
+def test_tie_with_the_baseline_stays_regular(tables):
+    """A member who opened two request threads but posts no larger share in
+    request subforums than the forum does fits the requester description
+    exactly as well as the baseline: the default reading, regular, stays."""
+    content = [(4, "dist0", 150 + 10 * i, [("lurk5", 151 + 10 * i, False)] * 5) for i in range(6)]
+    asks = [(6, "lurk5", 300, [("req0", 301, False)]), (6, "lurk5", 400, [("req1", 401, False)])]
+    t = _with_threads(tables, content + asks, {"lurk5": 100})
+    forum = read_forum(t)
+    f = member_features(forum)
+    assert f.loc["lurk5", "started_requests"] == 2
+    forum_share = f["posts_requests"].sum() / f["posts"].sum()
+    assert f.loc["lurk5", "posts_requests"] / f.loc["lurk5", "posts"] < forum_share
+    assert forum_roles(forum).loc["lurk5", "role"] == "regular"
+
+
+def test_one_request_thread_is_no_pattern(tables):
+    """One request thread opened by a member who otherwise reacts to shares
+    does not make a requester (as one share does not make a distributor);
+    the same member opening requests habitually does."""
+    content = [(4, "dist0", 150 + 10 * i, [("lurk6", 151 + 10 * i, False)]) for i in range(5)]
+    one = [(6, "lurk6", 300, [("req0", 301, False)]), (6, "req2", 310, [("lurk6", 311, False)])]
+    t = _with_threads(tables, content + one, {"lurk6": 100})
+    forum = read_forum(t)
+    f = member_features(forum)
+    forum_share = f["posts_requests"].sum() / f["posts"].sum()
+    share = f.loc["lurk6", "posts_requests"] / f.loc["lurk6", "posts"]
+    # Above the forum's share, below three times it: the request share alone
+    # reads as regular.
+    assert forum_share < share < 3 * forum_share
+    assert forum_roles(forum).loc["lurk6", "role"] == "regular"
+    habit = [(6, "lurk6", 320 + 20 * i, [("req0", 321 + 20 * i, False)]) for i in range(6)]
+    r = forum_roles(read_forum(_with_threads(tables, content + one + habit, {"lurk6": 100})))
+    assert r.loc["lurk6", "role"] == "requester"
+
+
+def test_recent_member_who_introduced_themselves_and_asks(tables):
+    """A member who arrived at the end of the record, asked for material in
+    four of their five posts and introduced themselves in the fifth is a
+    newcomer, not a requester; the same five posts from a member who joined
+    early read as asking."""
+    def posts_of(member, day):
+        return ([(6, member, day + i, [("req0", day + i, False)]) for i in range(4)]
+                + [(3, member, day + 5, [("mod", day + 6, True)])])
+    t = _with_threads(tables, posts_of("lurk7", 700) + posts_of("lurk8", 101), {"lurk7": 699, "lurk8": 100})
+    r = forum_roles(read_forum(t))
+    assert r.loc["lurk7", "role"] == "newcomer"
+    assert "introduced themselves and asks for material" in r.loc["lurk7", "evidence"]
+    assert r.loc["lurk8", "role"] == "requester"

@@ -23,13 +23,16 @@ this project (van der Bruggen & Blokland; Fonhof, van der Bruggen & Takes
     wrote half of the posts in content subforums.
 ``requester``
     asks for material: a large part of their posts in request subforums,
+    or two or more request threads opened (one request is not a pattern),
     or, whatever the subforum, opens threads with a larger share of their
     posts than most members do (threads that are not shares or
     announcements) and answers others less.
 ``newcomer``
     joined late in the record, few posts, mostly in introductions (or a
     first post there); in a forum without an introductions area, mostly
-    outside the content subforums.
+    outside the content subforums. A member who entered after most posting
+    members, wrote fewer posts than most, and introduced themselves is a
+    newcomer even when those first posts ask for material.
 ``regular``
     an ordinary posting member.
 ``lurker``
@@ -136,8 +139,8 @@ them, not on one column. Everything is measured **within the forum**:
   regular.
 * The ordinary roles are scored the same way (percentiles and lifts) and
   the best description wins; ``regular`` wins when no other description
-  fits better than :data:`ORDINARY_BASELINE`. A late arrival with few
-  posts is a newcomer when they start in the introductions or write most
+  fits better than :data:`ORDINARY_BASELINE` (a tie stays regular). A
+  late arrival with few posts is a newcomer when they start in the introductions or write most
   of their posts there (where the forum has them; elsewhere, when they
   write most of their posts outside the content subforums): a quiet
   regular who joined late and reacts to shares does not. Content threads opened count among the members who
@@ -463,6 +466,20 @@ def _content_core(s: _Scorer) -> tuple[np.ndarray, np.ndarray, int, int]:
     return core, position, openers, size
 
 
+def _still_arriving(s: _Scorer, kinds) -> np.ndarray:
+    """Members whose few posts are the start of a career: they entered after
+    more than half of the posting members, wrote fewer posts than more than
+    half of them (at least two: one post is read apart), and posted in the
+    introductions. False everywhere in a forum without an introductions
+    area."""
+    if not (kinds.kind == KINDS.index("introductions")).any():
+        return np.zeros(len(s.posting), dtype=bool)
+    late = s.pct("entry_position")          # share of posting members who entered before
+    fewer = s.pct("posts")                  # share of posting members with fewer posts
+    return (s.posting & (late > 0.5) & (fewer < 0.5) & (s.value("posts") >= 2)
+            & (s.value("posts_introductions") > 0))
+
+
 def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     """Scores in [0, 1] and evidence items of the ordinary posting roles."""
     posts = np.maximum(s.value("posts"), 1)
@@ -532,9 +549,11 @@ def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     ask_share = asked / np.maximum(opened, 1)
     answers_less = 1.0 - s.value("replies") / posts
     asking = opens_more * ask_share * (0.5 + 0.5 * answers_less)
+    # Request threads opened: one request is not a pattern (as one share is
+    # not a distributor), so the reading needs two or more.
     out["requester"] = (
         np.maximum.reduce([sat(req_lift, 3.0), asking,
-                           np.where(st_req > 0, 0.5 + 0.5 * pct("started_requests") * (req_lift > 1), 0.0)]),
+                           np.where(st_req >= 2, 0.5 + 0.5 * pct("started_requests") * (req_lift > 1), 0.0)]),
         [("{:.0%} of their posts in " + _kind_label(kinds, "requests"), req_share, pct("rs", req_share), ""),
          ("started {:.0f} request threads", st_req, pct("started_requests"), ""),
          ("opened threads with {:.0%} of their posts, other than shares and announcements", start_share,
@@ -728,7 +747,20 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
     single = s.value("posts") == 1
     habitual = np.isin(ord_names, ["distributor", "requester", "regular"])
     ord_matrix[np.ix_(habitual, single)] = -1.0
+    # ``regular`` is the default reading: another description must fit
+    # *better* to replace it, so a tie (a reading worth exactly the
+    # baseline, e.g. request threads opened by a member who posts no more in
+    # request subforums than the forum does) stays regular.
     best_ord = np.argmax(ord_matrix, axis=0)
+    regular_i = ord_names.index("regular")
+    best_ord = np.where(ord_matrix[regular_i] >= ord_matrix.max(axis=0), regular_i, best_ord)
+    # A new member introduces themselves and asks for their first material:
+    # a member who entered after most posting members, wrote fewer posts
+    # than most, and posted in the introductions is read as a newcomer, not
+    # a requester. A habit of asking needs more than a recent member's first
+    # posts.
+    arriving = _still_arriving(s, kinds) & (best_ord == ord_names.index("requester"))
+    best_ord = np.where(arriving, ord_names.index("newcomer"), best_ord)
 
     role = np.full(n, "lurker", dtype=object)
     confidence = np.zeros(n)
@@ -760,16 +792,20 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
         evidence[rows] = np.where(redirected[rows], evidence[rows] + "; acts as management too, but holds a status "
                                   "below the highest without the staff flag", evidence[rows])
 
-    sorted_ord = np.sort(ord_matrix, axis=0)
     for i, r in enumerate(ord_names):
         rows = np.flatnonzero(posting & ~is_key & (best_ord == i))
         if not len(rows):
             continue
         role[rows] = r
-        top, second = sorted_ord[-1, rows], sorted_ord[-2, rows]
-        margin = np.clip((top - second) / 0.5, 0, 1)
+        # The margin of the chosen reading over the best other one (none
+        # when a tie or a newcomer's first posts decided).
+        runner = np.delete(ord_matrix[:, rows], i, axis=0).max(axis=0)
+        margin = np.clip((ord_matrix[i, rows] - runner) / 0.5, 0, 1)
         confidence[rows] = np.clip(0.5 + 0.45 * margin, 0, 1) * np.where(s.value("posts")[rows] < 3, 0.8, 1.0)
         evidence[rows] = _evidence(ordinary[r][1], rows, top=2) + _metadata_words(s, rows, r)
+        if r == "newcomer":
+            evidence[rows] = np.where(arriving[rows], evidence[rows] + "; introduced themselves and asks for "
+                                      "material: a recent member's first posts, not yet a habit", evidence[rows])
 
     position = _key_positions(key_matrix, np.where(is_key, best_key, -1), posting)
     out = pd.DataFrame({
