@@ -18,7 +18,6 @@ Run alone on a quiet machine: ``.venv/bin/python benchmarks/eval_keyactors.py``.
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 import time
 from pathlib import Path
@@ -63,7 +62,7 @@ def evaluate_one(preset: str, difficulty: str, seed: int) -> tuple[list[dict], d
     rows = []
     for w in WEIGHTS:
         ranked = key_actors(forum, top=len(members), graph=g, roles=roles, panel=full_panel, role_weight=w,
-                            stability_repeats=0)
+                            stability_repeats=0, evidence=False)
         score = pd.Series(ranked["score"].to_numpy(), index=ranked["member_id"].to_numpy())
         rows.append({"preset": preset, "difficulty": difficulty, "seed": seed, "ranking": f"key_actors w={w}",
                      "p_at_k": precision_at_k(score, true_keys, k), "ap": average_precision(score, true_keys)})
@@ -109,6 +108,8 @@ def main() -> None:
                 print(f"{preset} {difficulty} {seed}: done ({time.perf_counter() - t0:.0f} s)", flush=True)
     ranks = pd.DataFrame(rank_rows)
     sets = pd.DataFrame(set_rows)
+    from _machine import describe
+    machine = describe(())
     by_diff = ranks.groupby(["difficulty", "ranking"])[["p_at_k", "ap"]].mean().unstack("difficulty")
     overall = ranks.groupby("ranking")[["p_at_k", "ap"]].mean()
     weights = overall.loc[[f"key_actors w={w}" for w in WEIGHTS]]
@@ -116,8 +117,8 @@ def main() -> None:
     lines = [
         "# Key actors, key-player sets and disruption on the synthetic presets",
         "",
-        f"Measured by `benchmarks/eval_keyactors.py` on {platform.node() or 'this machine'} "
-        f"({platform.processor() or platform.machine()}, Python {platform.python_version()}); "
+        f"Measured by `benchmarks/eval_keyactors.py` on {machine['cpu']}, {machine['cores']} cores, "
+        f"{machine['ram_gb']} GB, {machine['os']}, Python {machine['python']}; "
         f"presets {', '.join(args.presets)}, difficulties {', '.join(args.difficulties)}, seeds "
         f"{', '.join(map(str, args.seeds))}; {time.perf_counter() - t0:.0f} s in all.",
         "",

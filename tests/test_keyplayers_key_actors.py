@@ -65,6 +65,14 @@ def test_resample_top_list_without_measures_is_the_full_one(tiny, monkeypatch, t
     assert len(ka._resample_top(forum, reply_graph(forum), flat, 1.0, 3)) == 3
 
 
+def test_ranking_without_evidence_is_the_same_ranking(tiny):
+    forum, _ = tiny
+    full = key_actors(forum, top=30, stability_repeats=0)
+    bare = key_actors(forum, top=30, stability_repeats=0, evidence=False)
+    assert bare["evidence"].isna().all()
+    pd.testing.assert_frame_equal(full.drop(columns="evidence"), bare.drop(columns="evidence"))
+
+
 def test_role_weight_extremes(tiny):
     forum, _ = tiny
     g = reply_graph(forum)
