@@ -272,7 +272,7 @@ def test_direction_optimising_bfs_finds_the_same_distances(directed):
         o1, o2, work = np.empty(n, np.int32), np.empty(n, np.int32), np.empty(n, np.int32)
         for s in range(n):
             c1 = _traversal._bfs_hops(indptr, indices, s, d1, o1)
-            c2 = _traversal._bfs_hops_bidirectional(indptr, indices, rindptr, rindices, s, d2, o2, work)
+            c2 = _traversal._bfs_hops_direction_optimising(indptr, indices, rindptr, rindices, s, d2, o2, work)
             assert c1 == c2 and np.array_equal(d1, d2)
             assert sorted(o1[:c1]) == sorted(o2[:c2])
             d1[:] = np.inf

@@ -127,7 +127,7 @@ _BOTTOM_UP_MIN_SHARE = 50
 
 
 @_jit()
-def _bfs_hops_bidirectional(indptr, indices, rindptr, rindices, s, dist, order, unreached):
+def _bfs_hops_direction_optimising(indptr, indices, rindptr, rindices, s, dist, order, unreached):
     """Distances from ``s`` as :func:`_bfs_hops`, each level grown top-down
     or bottom-up (see ``_BOTTOM_UP_ALPHA``); ``rindptr``/``rindices`` are
     the in-edges, ``unreached`` a work array of n. The same nodes at the
@@ -316,7 +316,7 @@ def _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
 
     Given the in-edges (``rindptr``, ``rindices``; empty arrays otherwise),
     distances alone (hops, no betweenness) come from the direction-optimising
-    :func:`_bfs_hops_bidirectional`."""
+    :func:`_bfs_hops_direction_optimising`."""
     n = indptr.shape[0] - 1
     want_bc = bc.shape[1] > 0
     want_dist = dsum.shape[1] > 0
@@ -339,7 +339,7 @@ def _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
         elif want_bc:
             count = _bfs(indptr, indices, s, dist, sigma, order, succ, succ_ptr)
         elif both_ways:
-            count = _bfs_hops_bidirectional(indptr, indices, rindptr, rindices, s, dist, order,
+            count = _bfs_hops_direction_optimising(indptr, indices, rindptr, rindices, s, dist, order,
                                             unreached)
         else:
             count = _bfs_hops(indptr, indices, s, dist, order)
