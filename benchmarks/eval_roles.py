@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from netanalysis.evaluate import precision_at_k, role_report  # noqa: E402
 from netanalysis.forum import subsample  # noqa: E402
-from netanalysis.roles.forum_roles import KEY_ROLES, forum_roles  # noqa: E402
+from netanalysis.roles.forum_roles import forum_roles  # noqa: E402
 from synthetic import generate_forum  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -1,7 +1,6 @@
 """key_actors and stability on small forums."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -339,8 +339,8 @@ def _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
         elif want_bc:
             count = _bfs(indptr, indices, s, dist, sigma, order, succ, succ_ptr)
         elif both_ways:
-            count = _bfs_hops_direction_optimising(indptr, indices, rindptr, rindices, s, dist, order,
-                                            unreached)
+            count = _bfs_hops_direction_optimising(indptr, indices, rindptr, rindices, s, dist,
+                                                   order, unreached)
         else:
             count = _bfs_hops(indptr, indices, s, dist, order)
         ws = src_weight[s]
