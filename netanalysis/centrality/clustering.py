@@ -158,4 +158,4 @@ def clustering(graph: InteractionGraph, weighting: str | None = None) -> pd.Seri
         raise ValueError(f"weighting must be one of {WEIGHTINGS}, not {weighting!r}")
     column = COLUMN[weighting]
     values = clustering_arrays(graph.adjacency, graph.directed, columns=(column,))[column]
-    return as_series(graph, values, COLUMN[weighting])
+    return as_series(graph, values, column)

@@ -3,7 +3,7 @@
 ``centrality(graph)`` returns one row per member (indexed by member id) and
 one column per measure. The work shared between measures is done once: the
 in-edges in degree order for PageRank, eigenvector and Katz, the transposed
-adjacency for in-/out-coreness; the undirected skeleton and a single pass over its
+adjacency for HITS and in-/out-coreness; the undirected skeleton and a single pass over its
 triangles for the three clustering coefficients and both structural-hole
 measures; one traversal per source for betweenness, closeness and harmonic
 centrality.
@@ -220,17 +220,24 @@ def centrality(graph: InteractionGraph, measures: Iterable[str] | str | None = N
         out["katz"] = katz_array(
             adj, directed, incoming, alpha=opt["katz_alpha"], beta=beta, weighted=weighted,
             tol=opt["katz_tol"], max_iter=opt["katz_max_iter"])
+    # the plain transpose, for HITS and the coreness of a loop-free graph
+    adj_t = transpose(adj) if directed and wanted & {"hub", "authority"} else None
     if wanted & {"hub", "authority"}:
         try:
             out["hub"], out["authority"] = hits_arrays(
-                adj, directed, weighted=weighted, tol=opt["hits_tol"],
+                adj, directed, adj_t, weighted=weighted, tol=opt["hits_tol"],
                 max_iter=opt["hits_max_iter"])
         except ValueError as exc:
             out["hub"] = out["authority"] = _undefined("hits", exc, opt["on_undefined"], n)
 
     if wanted & {"in_coreness", "out_coreness", "coreness"}:
         loopless = without_loops(adj)
-        loopless_t = transpose(loopless) if directed else loopless
+        if not directed:
+            loopless_t = loopless
+        elif loopless is adj and adj_t is not None:
+            loopless_t = adj_t
+        else:
+            loopless_t = transpose(loopless)
         for column, mode in (("in_coreness", "in"), ("out_coreness", "out"), ("coreness", "all")):
             if column in wanted:
                 out[column] = coreness_array(loopless, directed, mode, loopless_t)
