@@ -8,7 +8,7 @@ roles and key actors (:mod:`netanalysis.roles`, :mod:`netanalysis.keyplayers`)
 from importlib.metadata import PackageNotFoundError, version as _version
 
 from .forum import (
-    Forum, ForumDataError, ValidationReport, pseudonymize, read_forum, subsample, write_forum,
+    Forum, ForumDataError, ValidationReport, pseudonymize, read_forum, read_stackexchange, subsample, write_forum,
 )
 from .graphs import (
     Affiliation, InteractionGraph, affiliation_matrix, answered_posts, combined_graph,
@@ -23,7 +23,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     # records
-    "read_forum", "write_forum", "pseudonymize", "subsample", "Forum", "ForumDataError", "ValidationReport",
+    "read_forum", "read_stackexchange", "write_forum", "pseudonymize", "subsample", "Forum", "ForumDataError",
+    "ValidationReport",
     # graphs
     "InteractionGraph", "reply_graph", "coparticipation_graph", "message_graph", "combined_graph",
     "affiliation_matrix", "Affiliation", "answered_posts", "to_networkx", "to_igraph", "from_networkx",

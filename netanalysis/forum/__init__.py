@@ -5,10 +5,12 @@ from .pseudonymize import pseudonymize, read_key
 from .report import ForumDataError, Problem, ValidationReport
 from .schema import CATEGORIES, TABLES
 from .slicing import subsample
+from .stackexchange import read_stackexchange
 from .validate import read_forum
 from .writers import write_forum
 
 __all__ = [
     "Forum", "PostArrays", "ForumDataError", "Problem", "ValidationReport",
-    "CATEGORIES", "TABLES", "read_forum", "write_forum", "pseudonymize", "read_key", "subsample",
+    "CATEGORIES", "TABLES", "read_forum", "read_stackexchange", "write_forum", "pseudonymize", "read_key",
+    "subsample",
 ]
