@@ -1,32 +1,115 @@
 """The ``netanalysis`` command line.
 
 Every command reads local files and writes local files; nothing goes over a
-network. Bad input ends with one readable message and exit code 2 (a
-traceback only with ``--debug``). Outputs are written atomically and never
-inside the input dataset.
+network.
+
+Exit codes: 0 success; 2 the user's to fix (invalid data, a bad option, an
+output location that cannot or must not be written, an operating-system
+error such as a full disk, which is named with its path); 3 an internal
+error of netanalysis (a bug: rerun with ``--debug`` for the traceback);
+128 + the signal's number when stopped by SIGINT (130), SIGTERM (143) or
+SIGHUP (129); 141 when the reader of the output went away (``| head``).
+Errors are one message on stderr, without a traceback unless ``--debug``.
+
+Every option and the output location are checked before any work. Outputs
+are written into a temporary folder that becomes the output in one rename,
+never inside the input dataset; one run at a time may write an output (the
+others are refused); ``--force`` replaces only a folder that netanalysis
+wrote (it holds the marker file ``.netanalysis-output``) or an empty one.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import __version__
 from .forum import ForumDataError, pseudonymize, read_forum, read_key, write_forum
-from .forum.writers import is_inside
+from .forum.writers import (
+    MARKER, Interrupted, OutputError, atomic_folder, check_output, check_stop, clear_stop, is_inside,
+    output_lock, remove_stale_temporaries, request_stop,
+)
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 2, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 2, 3
+EXIT_BROKEN_PIPE = 128 + 13
+#: The largest seed (numpy's and networkx's generators take 32-bit seeds).
+MAX_SEED = 2**32 - 1
+DROPPED_FILE = "dropped.csv"
 
 
 class UserError(Exception):
     """An error caused by the user's input: printed without a traceback."""
 
 
-def _out_folder(out: Path, dataset: Path | None, force: bool) -> None:
-    if dataset is not None and (is_inside(out, dataset) or is_inside(dataset, out)):
-        raise UserError(f"output {out} must not be the dataset folder, inside it, or contain it")
-    if out.exists() and not force:
-        raise UserError(f"output {out} exists; choose another folder or pass --force")
+# -- option types (checked by argparse, before any work) -------------------------------------
+def _whole(text: str) -> int:
+    try:
+        return int(text, 10)
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+
+
+def _seed(text: str) -> int:
+    value = _whole(text)
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must lie between 0 and {MAX_SEED} (2**32 - 1), not {value}")
+    return value
+
+
+def _at_least(low: int, hint: str = ""):
+    def check(text: str) -> int:
+        value = _whole(text)
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}{hint}, not {value}")
+        return value
+    check.__name__ = f"whole number >= {low}"
+    return check
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error message (exit code 2)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+# -- output folders ------------------------------------------------------------------------
+@contextlib.contextmanager
+def _output(out: Path, inputs, force: bool):
+    """Check the output location, take the lock on it and remove stale
+    temporaries of dead runs, before any work."""
+    check_output(out, overwrite=force, inputs=inputs)
+    with output_lock(out):
+        check_output(out, overwrite=force, inputs=inputs)
+        remove_stale_temporaries(out)
+        yield
+
+
+def _say_dropped(command: str, dropped, where: Path) -> None:
+    """Tell on the terminal how many rows were dropped and where they are listed."""
+    if dropped is None or len(dropped) == 0:
+        return
+    counts = dropped.groupby("table", sort=True).size()
+    per = ", ".join(f"{t} {n}" for t, n in counts.items())
+    n = int(len(dropped))
+    print(f"netanalysis {command}: warning: {n} invalid row{'s' if n != 1 else ''} dropped ({per}); "
+          f"each is listed in {where}", file=sys.stderr)
+
+
+def _dropped(report):
+    """The report's dropped rows as a DataFrame, or None when nothing was dropped."""
+    import pandas as pd
+
+    dropped = getattr(report, "dropped", None)
+    if not isinstance(dropped, pd.DataFrame) or dropped.empty:
+        return None
+    first = [c for c in ("table", "row", "key", "column", "problem") if c in dropped.columns]
+    return dropped[first + [c for c in dropped.columns if c not in first]].reset_index(drop=True)
 
 
 # -- commands ------------------------------------------------------------------
@@ -42,24 +125,76 @@ def cmd_validate(args) -> int:
     return EXIT_OK
 
 
+def _id_kinds(text: str):
+    from .forum.pseudonymize import KINDS
+
+    if text == "all":
+        return "all"
+    kinds = [k.strip() for k in text.split(",")]
+    unknown = [k for k in kinds if k not in KINDS and k != "all"]
+    if unknown or not kinds:
+        raise UserError(f"--ids: unknown id kind(s) {', '.join(repr(k) for k in unknown)}; "
+                        f"choose from {', '.join(KINDS)}, comma-separated, or 'all'")
+    return "all" if "all" in kinds else kinds
+
+
+def _pseudonymised_dropped(dropped, key: bytes, kinds):
+    """``dropped`` with the keys of pseudonymised kinds replaced by their
+    pseudonyms, so that dropped.csv holds no original identifier the output
+    does not."""
+    import pandas as pd
+
+    from .forum.pseudonymize import KINDS, pseudonym_map
+    from .forum.schema import ID_KIND, KEY
+
+    chosen = set(KINDS) if kinds == "all" else set(kinds)
+    keys = dropped["key"].astype(object).copy()
+    for table in dropped["table"].unique():
+        kind = ID_KIND.get((table, KEY.get(table)))
+        rows = (dropped["table"] == table).to_numpy()
+        if kind in chosen:
+            values = keys[rows]
+            present = values.notna().to_numpy()
+            mapping = pseudonym_map(values[present], key, kind)
+            mapped = values.copy()
+            mapped[present] = [mapping.loc[v] for v in values[present]]
+            keys[rows] = mapped
+    return dropped.assign(key=pd.Series(keys, index=dropped.index, dtype=object))
+
+
 def cmd_pseudonymize(args) -> int:
     src, out = Path(args.dataset), Path(args.out)
-    _out_folder(out, src, args.force)
+    kinds = _id_kinds(args.ids)
     key_file = Path(args.key_file)
     if is_inside(key_file, out):
-        raise UserError("the key file must not lie in the output folder")
-    key = read_key(key_file)
-    forum = read_forum(src, on_error=args.on_error)
-    kinds = args.ids.split(",") if args.ids != "all" else "all"
-    pseudo = pseudonymize(forum, key, kinds=kinds)
-    fmt = args.format or _format_of(src)
-    write_forum(pseudo, out, format=fmt, overwrite=args.force)
+        raise UserError(f"the key file {key_file} must not lie in the output folder {out}")
+    try:
+        key = read_key(key_file)
+    except ValueError as exc:
+        raise UserError(f"--key-file: {exc}") from None
+    with _output(out, [src], args.force):
+        forum = read_forum(src, on_error=args.on_error)
+        pseudo = pseudonymize(forum, key, kinds=kinds)
+        fmt = args.format or _format_of(src)
+        dropped = _dropped(forum.report)
+        extra = {} if dropped is None else {"dropped": _pseudonymised_dropped(dropped, key, kinds)}
+        write_forum(pseudo, out, format=fmt, overwrite=args.force, marker="pseudonymized", inputs=[src],
+                    extra=extra)
     print(f"pseudonymised {args.ids} ids of {forum!r} into {out}")
+    _say_dropped("pseudonymize", dropped, out / DROPPED_FILE)
     return EXIT_OK
 
 
 def _format_of(folder: Path) -> str:
     return "parquet" if any(folder.glob("posts.parquet")) or any(folder.glob("posts.pq")) else "csv"
+
+
+def _preset(name: str) -> str:
+    import synthetic
+
+    if name not in synthetic.PRESETS:
+        raise UserError(f"--preset: unknown preset {name!r}; presets are {', '.join(synthetic.PRESETS)}")
+    return name
 
 
 def cmd_generate(args) -> int:
@@ -68,9 +203,10 @@ def cmd_generate(args) -> int:
     import synthetic
 
     out = Path(args.out)
-    _out_folder(out, None, args.force)
-    forum, truth = synthetic.generate_forum(args.preset, seed=args.seed, difficulty=args.difficulty)
-    synthetic.write_dataset(forum, truth, out, format=args.format, overwrite=args.force)
+    _preset(args.preset)
+    with _output(out, [], args.force):
+        forum, truth = synthetic.generate_forum(args.preset, seed=args.seed, difficulty=args.difficulty)
+        synthetic.write_dataset(forum, truth, out, format=args.format, overwrite=args.force, marker="dataset")
     print(f"generated {args.preset} (seed {args.seed}, {args.difficulty}): {forum!r} into {out}")
     return EXIT_OK
 
@@ -80,18 +216,24 @@ def _show_progress(args) -> bool:
 
 
 def cmd_analyze(args) -> int:
-    from .report.analyze import analyze
+    from .report.analyze import analyze, check_parameters
 
     src, out = Path(args.dataset), Path(args.out)
-    _out_folder(out, src, args.force)
-    result = analyze(
-        src, out, graph=args.graph, top=args.top, seed=args.seed, format=args.format,
-        on_error=args.on_error, stability_repeats=args.stability_repeats,
-        progress=_show_progress(args), force=args.force,
-    )
+    try:
+        check_parameters(graph=args.graph, top=args.top, seed=args.seed, format=args.format,
+                         on_error=args.on_error, stability_repeats=args.stability_repeats)
+    except ValueError as exc:  # the option types check the same; kept for safety
+        raise UserError(str(exc)) from None
+    with _output(out, [src], args.force):
+        result = analyze(
+            src, out, graph=args.graph, top=args.top, seed=args.seed, format=args.format,
+            on_error=args.on_error, stability_repeats=args.stability_repeats,
+            progress=_show_progress(args), force=args.force,
+        )
     if not args.quiet:
         print(f"analysed {result.forum!r}: {result.graph!r}")
         print(f"report: {(out / 'report.html').resolve()}")
+    _say_dropped("analyze", _dropped(result.forum.report), out / DROPPED_FILE)
     return EXIT_OK
 
 
@@ -101,28 +243,34 @@ def cmd_demo(args) -> int:
     from .report.analyze import analyze
 
     out = Path(args.out)
-    _out_folder(out, None, args.force)
-    dataset, analysis = out / "dataset", out / "analysis"
-    forum, truth = synthetic.generate_forum(args.preset, seed=args.seed)
-    synthetic.write_dataset(forum, truth, dataset, format="parquet", overwrite=args.force)
-    if not args.quiet:
-        print(f"generated the synthetic {args.preset} forum (seed {args.seed}): {forum!r}")
-    result = analyze(dataset, analysis, seed=args.seed, progress=_show_progress(args), force=args.force)
+    _preset(args.preset)
+    with _output(out, [], args.force):
+        forum, truth = synthetic.generate_forum(args.preset, seed=args.seed)
+        # The dataset and its analysis appear together, or not at all.
+        with atomic_folder(out, overwrite=args.force, marker="demo") as tmp:
+            synthetic.write_dataset(forum, truth, tmp / "dataset", format="parquet", marker="dataset")
+            if not args.quiet:
+                print(f"generated the synthetic {args.preset} forum (seed {args.seed}): {forum!r}")
+            result = analyze(tmp / "dataset", tmp / "analysis", seed=args.seed, progress=_show_progress(args),
+                             dataset_name=str(out / "dataset"))
     if not args.quiet:
         print(f"analysed: {result.graph!r}; time per stage (s): {result.timings}")
-        print(f"report: {(analysis / 'report.html').resolve()}")
+        print(f"report: {(out / 'analysis' / 'report.html').resolve()}")
     return EXIT_OK
 
 
 # -- parser ----------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="netanalysis",
         description="Structural analysis of online-forum interaction networks (offline; no content needed).",
+        epilog=f"--force replaces only a folder written by netanalysis (it holds {MARKER}) or an empty folder. "
+               "Exit codes: 0 done, 2 invalid input, option or output location (or an OS error such as a full "
+               "disk), 3 internal error, 128+N stopped by signal N.",
     )
     p.add_argument("--version", action="version", version=f"netanalysis {__version__}")
     p.add_argument("--debug", action="store_true", help="show tracebacks of errors")
-    p.add_argument("--threads", type=int, metavar="N",
+    p.add_argument("--threads", type=_whole, metavar="N",
                    help="threads of the compiled kernels (default: every core); results do not depend on it")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -133,22 +281,29 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("pseudonymize", help="replace ids with keyed HMAC-SHA256 pseudonyms")
     s.add_argument("dataset", help="input dataset folder (never written to)")
     s.add_argument("out", help="output dataset folder (created)")
-    s.add_argument("--key-file", required=True, help="file holding the secret key (at least 16 bytes)")
+    s.add_argument("--key-file", required=True,
+                   help="file holding the secret key, at least 16 bytes (a final newline is not part of it); "
+                        "at most 1 MiB is read and a longer file is refused; from a device or pipe such as "
+                        "/dev/urandom exactly the first 64 bytes are read (a one-off key: its pseudonyms "
+                        "cannot be made again)")
     s.add_argument("--ids", default="member",
                    help="comma-separated id kinds: member, post, thread, subforum, message, or 'all' (default: member)")
     s.add_argument("--format", choices=("csv", "parquet"), help="output format (default: that of the input)")
     s.add_argument("--on-error", choices=("raise", "drop"), default="raise",
-                   help="what to do with invalid rows (default: raise)")
-    s.add_argument("--force", action="store_true", help="replace an existing output folder")
+                   help="invalid rows: stop (raise, default) or drop them; each dropped row is listed in "
+                        "OUT/dropped.csv (its key pseudonymised)")
+    s.add_argument("--force", action="store_true",
+                   help=f"replace an existing output folder written by netanalysis (holding {MARKER})")
     s.set_defaults(func=cmd_pseudonymize)
 
     g = sub.add_parser("generate", help="write a synthetic forum with ground truth")
     g.add_argument("--preset", default="tiny", help="forum-a, forum-b, forum-c, forum-d, tiny, mega (default: tiny)")
-    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--seed", type=_seed, default=0, help=f"seed of the generator, 0 to {MAX_SEED} (default: 0)")
     g.add_argument("--difficulty", choices=("easy", "realistic", "hard"), default="realistic")
     g.add_argument("--out", required=True, help="output dataset folder (created)")
     g.add_argument("--format", choices=("csv", "parquet"), default="csv")
-    g.add_argument("--force", action="store_true", help="replace an existing output folder")
+    g.add_argument("--force", action="store_true",
+                   help=f"replace an existing output folder written by netanalysis (holding {MARKER})")
     g.set_defaults(func=cmd_generate)
 
     a = sub.add_parser("analyze", help="graphs, centrality, roles, key actors, disruption and an HTML report")
@@ -156,23 +311,27 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--out", required=True, help="output folder (created)")
     a.add_argument("--graph", choices=("reply", "coparticipation"), default="reply",
                    help="graph of the measures (default: reply)")
-    a.add_argument("--top", type=int, default=50, help="length of the key-actor list (default: 50)")
-    a.add_argument("--seed", type=int, default=0, help="seed of every random choice (default: 0)")
+    a.add_argument("--top", type=_at_least(1), default=50, help="length of the key-actor list, at least 1 (default: 50)")
+    a.add_argument("--seed", type=_seed, default=0,
+                   help=f"seed of every random choice, 0 to {MAX_SEED} (default: 0)")
     a.add_argument("--format", choices=("csv", "parquet"), default="csv", help="format of the tables (default: csv)")
     a.add_argument("--on-error", choices=("raise", "drop"), default="raise",
-                   help="invalid rows: stop (raise, default) or drop them and record each")
-    a.add_argument("--stability-repeats", type=int, default=10,
+                   help="invalid rows: stop (raise, default) or drop them; each dropped row is listed in "
+                        "OUT/dropped.csv and their number is shown")
+    a.add_argument("--stability-repeats", type=_at_least(0, " (0 skips it)"), default=10,
                    help="resamples behind the stability column (default: 10; 0 to skip)")
-    a.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    a.add_argument("--force", action="store_true", help="replace an existing output folder")
+    a.add_argument("--quiet", action="store_true", help="print nothing but errors and warnings")
+    a.add_argument("--force", action="store_true",
+                   help=f"replace an existing output folder written by netanalysis (holding {MARKER})")
     a.set_defaults(func=cmd_analyze)
 
     d = sub.add_parser("demo", help="generate a synthetic forum, analyse it and write the report")
     d.add_argument("--out", default="demo-output", help="output folder (default: demo-output)")
     d.add_argument("--preset", default="forum-c", help="synthetic preset (default: forum-c)")
-    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--seed", type=_seed, default=0, help=f"seed, 0 to {MAX_SEED} (default: 0)")
     d.add_argument("--quiet", action="store_true")
-    d.add_argument("--force", action="store_true", help="replace an existing output folder")
+    d.add_argument("--force", action="store_true",
+                   help=f"replace an existing output folder written by netanalysis (holding {MARKER})")
     d.set_defaults(func=cmd_demo)
     return p
 
@@ -186,18 +345,116 @@ def _set_threads(n: int) -> None:
     numba.set_num_threads(n)
 
 
+# -- signals, pipes and errors -----------------------------------------------------
+_HANDLED = tuple(getattr(signal, s) for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s))
+
+
+@contextlib.contextmanager
+def _signals_as_exceptions():
+    """SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted`, and are
+    recorded so that a stop whose exception was swallowed somewhere (a
+    weakref callback) is still acted on at the next check
+    (:func:`netanalysis.forum.writers.check_stop`)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        request_stop(signum)
+        raise Interrupted(signum)
+
+    def unraisable(hook_args, default=sys.unraisablehook):
+        # An Interrupted raised where Python cannot propagate it is acted on
+        # later (check_stop); it is not worth a traceback on the terminal.
+        if not isinstance(hook_args.exc_value, Interrupted):
+            default(hook_args)
+
+    old = {}
+    old_hook = sys.unraisablehook
+    clear_stop()
+    try:
+        sys.unraisablehook = unraisable
+        for s in _HANDLED:
+            old[s] = signal.signal(s, handler)
+        yield
+        check_stop()
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+        sys.unraisablehook = old_hook
+        clear_stop()
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: send what is left of stdout nowhere, so that the
+    interpreter's final flush raises nothing."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _os_message(exc: OSError) -> str:
+    what = exc.strerror or str(exc)
+    paths = [p for p in (exc.filename, getattr(exc, "filename2", None)) if p]
+    if not paths:
+        return what
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        what += " (the disk is full)"
+    return f"{what}: {' -> '.join(str(p) for p in paths)}"
+
+
+def _error(command: str, text: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(f"netanalysis{' ' + command if command else ''}: {text}", file=sys.stderr)
+        sys.stderr.flush()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        if args.threads is not None:
-            _set_threads(args.threads)
-        return args.func(args)
-    except (UserError, ForumDataError, FileExistsError, FileNotFoundError, ValueError) as exc:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or an option error (already printed)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    command = getattr(args, "command", "") or ""
+    try:
+        with _signals_as_exceptions():
+            try:
+                if args.threads is not None:
+                    _set_threads(args.threads)
+                code = args.func(args)
+                sys.stdout.flush()
+                return code
+            except KeyboardInterrupt:
+                raise Interrupted(signal.SIGINT) from None
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except Interrupted as exc:
+        name = signal.Signals(exc.signum).name
+        _error(command, f"interrupted by {name}; unfinished output removed")
+        return 128 + exc.signum
+    except (UserError, ForumDataError, OutputError) as exc:
         if args.debug:
             raise
-        print(f"netanalysis {args.command}: error: {exc}", file=sys.stderr)
+        _error(command, f"error: {exc}")
         return EXIT_USAGE
+    except OSError as exc:
+        if args.debug:
+            raise
+        _error(command, f"error: {_os_message(exc)}")
+        return EXIT_USAGE
+    except MemoryError:
+        if args.debug:
+            raise
+        _error(command, "error: not enough memory for this dataset (try a machine with more memory)")
+        return EXIT_USAGE
+    except Exception as exc:  # a bug of ours, not the user's input
+        if args.debug:
+            raise
+        _error(command, f"internal error: {type(exc).__name__}: {exc}. This is a bug in netanalysis, "
+                        "not a problem of your input; rerun with --debug for the traceback and report it")
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

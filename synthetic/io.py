@@ -32,7 +32,7 @@ def _check_truth(forum: Forum, truth: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_dataset(forum: Forum, truth: pd.DataFrame, path, format: Literal["csv", "parquet"] = "csv",
-                  *, overwrite: bool = False) -> Path:
+                  *, overwrite: bool = False, marker: str | None = None) -> Path:
     """Write ``forum`` and ``truth`` as a dataset folder at ``path``.
 
     The folder holds ``posts``, ``threads``, ``subforums``, ``members`` and
@@ -53,7 +53,12 @@ def write_dataset(forum: Forum, truth: pd.DataFrame, path, format: Literal["csv"
     format : {"csv", "parquet"}
         Format of the five tables; the ground truth is always CSV.
     overwrite : bool
-        Replace an existing folder (only once the new one is complete).
+        Replace an existing folder (only once the new one is complete, and
+        only a netanalysis output, an empty folder or a folder holding nothing
+        but these files; see :func:`netanalysis.forum.writers.check_output`).
+    marker : str, optional
+        Write the marker file of netanalysis outputs with this kind (the
+        command line does, so that ``--force`` may replace the folder later).
 
     Returns
     -------
@@ -80,4 +85,5 @@ def write_dataset(forum: Forum, truth: pd.DataFrame, path, format: Literal["csv"
     if format not in ("csv", "parquet"):
         raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
     truth = _check_truth(forum, truth)
-    return write_forum(forum, path, format=format, extra={"ground_truth": truth}, overwrite=overwrite)
+    return write_forum(forum, path, format=format, extra={"ground_truth": truth}, overwrite=overwrite,
+                       marker=marker)

@@ -40,7 +40,9 @@ def analysed(tiny, tmp_path_factory):
 
 def test_generate_writes_a_valid_dataset_with_truth(tiny):
     names = sorted(p.name for p in tiny.iterdir())
-    assert names == ["ground_truth.csv", "members.csv", "messages.csv", "posts.csv", "subforums.csv", "threads.csv"]
+    assert names == [".netanalysis-output", "ground_truth.csv", "members.csv", "messages.csv", "posts.csv",
+                     "subforums.csv", "threads.csv"]
+    assert json.loads((tiny / ".netanalysis-output").read_text())["netanalysis"] == "dataset"
     forum = read_forum(tiny)
     truth = pd.read_csv(tiny / "ground_truth.csv")
     assert set(truth["member_id"]) == set(forum.members["member_id"])
@@ -48,8 +50,8 @@ def test_generate_writes_a_valid_dataset_with_truth(tiny):
 
 def test_analyze_writes_every_output(analysed):
     names = sorted(p.name for p in analysed.iterdir())
-    assert names == sorted(["key_actors.csv", "roles.csv", "centrality.csv", "disruption.csv",
-                            "summary.json", "graph.graphml", "report.html"])
+    assert names == sorted([".netanalysis-output", "key_actors.csv", "roles.csv", "centrality.csv",
+                            "disruption.csv", "summary.json", "graph.graphml", "report.html"])
     ka = pd.read_csv(analysed / "key_actors.csv")
     assert list(ka.columns) == ["rank", "member_id", "score", "role", "evidence", "stability"]
     assert ka["rank"].tolist() == list(range(1, 16))

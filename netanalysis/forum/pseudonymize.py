@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +24,7 @@ import pandas as pd
 from .model import Forum
 from .schema import ID_KIND, TABLES
 
-__all__ = ["pseudonymize", "pseudonym_map", "read_key", "MIN_KEY_BYTES"]
+__all__ = ["pseudonymize", "pseudonym_map", "read_key", "MIN_KEY_BYTES", "MAX_KEY_FILE_BYTES"]
 
 MIN_KEY_BYTES = 16
 DIGITS = 20
@@ -43,11 +45,56 @@ def _check_key(key) -> bytes:
     return bytes(key)
 
 
+#: A key file is read up to this many bytes; a longer regular file is refused.
+MAX_KEY_FILE_BYTES = 1 << 20
+#: Bytes taken from a key "file" that is a device or a pipe (``/dev/urandom``).
+STREAM_KEY_BYTES = 64
+
+
 def read_key(path) -> bytes:
-    """Read a key file. A final newline (as editors add) is not part of the key."""
-    key = Path(path).read_bytes()
-    key = key[:-2] if key.endswith(b"\r\n") else key[:-1] if key.endswith(b"\n") else key
-    return _check_key(key)
+    """Read a key file. A final newline (as editors add) is not part of the key.
+
+    At most :data:`MAX_KEY_FILE_BYTES` (1 MiB) are read: a longer regular
+    file is refused (it is most likely not a key). From a device or a pipe
+    (``/dev/urandom``) exactly the first :data:`STREAM_KEY_BYTES` (64) bytes
+    are the key; such a key is gone after the run, so its pseudonyms cannot be
+    made again. Raises ``ValueError`` naming the path when the file is a
+    folder, cannot be read or holds too short a key.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb", buffering=0) as fh:
+            st = os.fstat(fh.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                raise ValueError(f"key file {path} is a folder, not a file")
+            if stat.S_ISREG(st.st_mode):
+                key = _read_at_most(fh, MAX_KEY_FILE_BYTES + 1)
+                if len(key) > MAX_KEY_FILE_BYTES:
+                    raise ValueError(f"key file {path} is larger than {MAX_KEY_FILE_BYTES} bytes (1 MiB); "
+                                     "is it really the key?")
+            else:
+                key = _read_at_most(fh, STREAM_KEY_BYTES)
+    except IsADirectoryError:
+        raise ValueError(f"key file {path} is a folder, not a file") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read key file {path}: {exc.strerror or exc}") from None
+    if stat.S_ISREG(st.st_mode):
+        key = key[:-2] if key.endswith(b"\r\n") else key[:-1] if key.endswith(b"\n") else key
+    try:
+        return _check_key(key)
+    except ValueError as exc:
+        raise ValueError(f"key file {path}: {exc}") from None
+
+
+def _read_at_most(fh, n: int) -> bytes:
+    parts, got = [], 0
+    while got < n:
+        chunk = fh.read(n - got)
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
 
 
 def pseudonym_map(ids, key, kind: str = "member") -> pd.Series:

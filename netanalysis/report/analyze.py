@@ -12,7 +12,21 @@ results into a new output folder, atomically:
 ``summary.json``             dataset and graph figures, parameters, versions, time per stage
 ``graph.graphml``            the graph with measures and roles as node attributes
 ``report.html``              the self-contained report
+``dropped.csv``              only when validation dropped rows: one line per
+                             row (table, row, key, column, problem)
+``.netanalysis-output``      the marker of a netanalysis output (``--force``
+                             replaces only folders that hold it)
 ============================ =================================================
+
+Every file, ``summary.json`` included, is written into a temporary folder
+beside ``out`` that becomes ``out`` in one rename; the parameters and the
+output location are checked before any work, and one run at a time may write
+``out`` (see :func:`netanalysis.forum.writers.atomic_folder`). In the CSV
+files, text values beginning with ``=``, ``+``, ``-``, ``@``, a tab, a carriage
+return or ``'`` get a leading ``'`` so that spreadsheets do not run them as
+formulas (:func:`netanalysis.forum.writers.formula_safe`); Parquet files and
+``graph.graphml`` hold the values as they are (GraphML with the characters
+XML cannot hold escaped).
 """
 from __future__ import annotations
 
@@ -29,16 +43,19 @@ import numpy as np
 import pandas as pd
 
 from ..forum import Forum, read_forum
-from ..forum.writers import atomic_folder, is_inside, write_table
+from ..forum.writers import atomic_folder, check_output, check_stop, output_lock, write_table
 from ..graphs import InteractionGraph, coparticipation_graph, reply_graph
 from . import plots
 from .graphml import write_graphml
 from .html import Section, render_report
 
-__all__ = ["analyze", "Analysis", "GRAPHS", "OUTPUT_FILES"]
+__all__ = ["analyze", "check_parameters", "Analysis", "GRAPHS", "OUTPUT_FILES", "DROPPED_FILE", "MAX_SEED"]
 
 GRAPHS = ("reply", "coparticipation")
 OUTPUT_FILES = ("key_actors.csv", "roles", "centrality", "disruption", "summary.json", "graph.graphml", "report.html")
+DROPPED_FILE = "dropped.csv"
+#: The largest seed (seeds are 32-bit: numpy's and networkx's generators).
+MAX_SEED = 2**32 - 1
 STAGES = ("read", "graph", "centrality", "roles", "key actors", "disruption", "report")
 _VERSIONED = ("netanalysis", "numpy", "scipy", "pandas", "networkx", "igraph", "numba", "pyarrow", "matplotlib")
 
@@ -71,11 +88,13 @@ class _Progress:
 
     @contextmanager
     def stage(self, name: str):
+        check_stop()
         if self.bar is not None:
             self.bar.set_description(name)
         t0 = time.perf_counter()
         yield
         self.timings[name] = round(time.perf_counter() - t0, 3)
+        check_stop()
         if self.bar is not None:
             self.bar.update(1)
 
@@ -227,6 +246,38 @@ def _report(forum, graph, panel, roles, ranked, disruption, summary, label) -> s
                          "structure only, no message content was read.", s)
 
 
+def _is_int(v) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def check_parameters(*, graph: str = "reply", top: int = 50, seed: int = 0, format: str = "csv",
+                     on_error: str = "raise", stability_repeats: int = 10) -> None:
+    """Raise ``ValueError`` naming the first parameter of :func:`analyze`
+    that is not allowed (run before any work)."""
+    if graph not in GRAPHS:
+        raise ValueError(f"graph must be one of {', '.join(GRAPHS)}, not {graph!r}")
+    if format not in ("csv", "parquet"):
+        raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
+    if on_error not in ("raise", "drop"):
+        raise ValueError(f"on_error must be 'raise' or 'drop', not {on_error!r}")
+    if not _is_int(top) or top < 1:
+        raise ValueError(f"top must be a whole number of at least 1, not {top!r}")
+    if not _is_int(seed) or not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be a whole number from 0 to {MAX_SEED} (2**32 - 1), not {seed!r}")
+    if not _is_int(stability_repeats) or stability_repeats < 0:
+        raise ValueError(f"stability_repeats must be a whole number of at least 0 (0 skips it), "
+                         f"not {stability_repeats!r}")
+
+
+def _dropped_rows(forum: Forum) -> pd.DataFrame | None:
+    """The rows validation dropped (table, row, key, column, problem), or None."""
+    dropped = getattr(forum.report, "dropped", None)
+    if not isinstance(dropped, pd.DataFrame) or dropped.empty:
+        return None
+    first = [c for c in ("table", "row", "key", "column", "problem") if c in dropped.columns]
+    return dropped[first + [c for c in dropped.columns if c not in first]].reset_index(drop=True)
+
+
 def analyze(
     dataset,
     out,
@@ -239,6 +290,7 @@ def analyze(
     stability_repeats: int = 10,
     progress: bool = False,
     force: bool = False,
+    dataset_name: str | None = None,
 ) -> Analysis:
     """Run every stage on ``dataset`` and write the results into ``out``.
 
@@ -258,20 +310,33 @@ def analyze(
         Seed of every random choice (resampling, random disruption, layouts).
     format : {"csv", "parquet"}
         Format of the roles, centrality and disruption tables.
+    force : bool
+        Replace an existing ``out``; only a folder that netanalysis wrote
+        (it holds the marker file ``.netanalysis-output``) or an empty one.
+    dataset_name : str, optional
+        How the dataset is named in ``summary.json`` and the report (default:
+        the path given).
+
+    Every parameter and the output location are checked before any work
+    (``ValueError``; :class:`netanalysis.forum.writers.OutputError` for the
+    output); a second run into the same ``out`` while this one runs is
+    refused at once.
     """
+    dataset, out = Path(dataset), Path(out)
+    check_parameters(graph=graph, top=top, seed=seed, format=format, on_error=on_error,
+                     stability_repeats=stability_repeats)
+    check_output(out, overwrite=force, inputs=[dataset])
+    with output_lock(out):
+        return _analyze(dataset, out, graph=graph, top=top, seed=seed, format=format, on_error=on_error,
+                        stability_repeats=stability_repeats, progress=progress, force=force,
+                        name=str(dataset) if dataset_name is None else str(dataset_name))
+
+
+def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, stability_repeats, progress,
+             force, name: str) -> Analysis:
     from ..centrality import centrality
     from ..keyplayers import disrupt, key_actors
     from ..roles import forum_roles
-
-    dataset, out = Path(dataset), Path(out)
-    if is_inside(out, dataset) or is_inside(dataset, out):
-        raise ValueError(f"output {out} must not be the dataset folder, inside it, or contain it")
-    if out.exists() and not force:
-        raise FileExistsError(f"output {out} exists; choose another folder or pass force=True (--force)")
-    if format not in ("csv", "parquet"):
-        raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
-    if graph not in GRAPHS:
-        raise ValueError(f"graph must be one of {GRAPHS}, not {graph!r}")
 
     bar = _Progress(progress)
     try:
@@ -292,36 +357,43 @@ def analyze(
                 steps=_disruption_steps(g.n_nodes), seed=seed, repeats=10,
                 roles=roles["role"], betweenness=panel["betweenness"] if "betweenness" in panel else None,
             )
+        dropped = _dropped_rows(forum)
         summary = {
             "dataset": {k: (str(v) if isinstance(v, pd.Timestamp) else v) for k, v in forum.summary().items()},
             "validation": {"derived": list(forum.report.derived), "notes": list(forum.report.notes),
-                           "dropped_rows": int(len(forum.report.dropped))},
+                           "dropped_rows": 0 if dropped is None else int(len(dropped)),
+                           "dropped_file": None if dropped is None else DROPPED_FILE},
             "graph": {"kind": g.kind, "directed": g.directed, "weight": g.weight, "nodes": g.n_nodes,
                       "edges": g.n_edges, "total_weight": g.total_weight,
                       "meta": {k: (v if isinstance(v, (int, float, str, bool, type(None), dict, list)) else str(v))
                                for k, v in g.meta.items()}},
-            "parameters": {"dataset": str(dataset), "graph": graph, "top": top, "seed": seed, "format": format,
+            "parameters": {"dataset": name, "graph": graph, "top": top, "seed": seed, "format": format,
                            "on_error": on_error, "stability_repeats": stability_repeats,
                            "threads": numba.get_num_threads()},
             "versions": _versions(),
             "seconds": bar.timings,
         }
         with bar.stage("report"):
+            t_report = time.perf_counter()
             nodes = panel.join(roles[["role", "confidence"]], how="left")
-            with atomic_folder(out, overwrite=force) as tmp:
-                ranked.to_csv(tmp / "key_actors.csv", index=False, lineterminator="\n")
-                write_table(roles.rename_axis("member_id").reset_index(), tmp / f"roles.{format}", format)
-                write_table(panel.rename_axis("member_id").reset_index(), tmp / f"centrality.{format}", format)
-                write_table(disruption, tmp / f"disruption.{format}", format)
+            # Everything, summary.json included, goes into the temporary
+            # folder; it becomes ``out`` in one rename once complete.
+            with atomic_folder(out, overwrite=force, marker="analysis", inputs=[dataset]) as tmp:
+                write_table(ranked, tmp / "key_actors.csv", "csv", safe_csv=True)
+                write_table(roles.rename_axis("member_id").reset_index(), tmp / f"roles.{format}", format,
+                            safe_csv=True)
+                write_table(panel.rename_axis("member_id").reset_index(), tmp / f"centrality.{format}", format,
+                            safe_csv=True)
+                write_table(disruption, tmp / f"disruption.{format}", format, safe_csv=True)
+                if dropped is not None:
+                    write_table(dropped, tmp / DROPPED_FILE, "csv", safe_csv=True)
                 write_graphml(g, tmp / "graph.graphml", nodes)
                 summary["seconds"] = dict(bar.timings)
-                html = _report(forum, g, panel, roles, ranked, disruption, summary, dataset.name)
+                html = _report(forum, g, panel, roles, ranked, disruption, summary, Path(name).name)
                 (tmp / "report.html").write_text(html, encoding="utf-8")
-        summary["seconds"] = dict(bar.timings)
-        # summary.json last, with every stage's time, replacing in place.
-        tmp_json = out / ".summary.json.tmp"
-        tmp_json.write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
-        tmp_json.replace(out / "summary.json")
+                summary["seconds"] = {**bar.timings, "report": round(time.perf_counter() - t_report, 3)}
+                (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n",
+                                                  encoding="utf-8")
     finally:
         bar.close()
     return Analysis(forum, g, panel, roles, ranked, disruption, summary, out, dict(bar.timings))
