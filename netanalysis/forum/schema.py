@@ -24,11 +24,26 @@ these types:
   subforum, message), in every table, is an integer; otherwise pandas'
   ``string`` dtype. Nullable id columns (``reply_to``, ``threads.author_id``,
   ``threads.subforum_id``) use ``Int64`` for integer ids.
+
+  The one rule for numeric ids: an id is the text of its field, except that
+  digits with an optional minus sign and no leading zero (``7``, ``-3``),
+  optionally followed by ``.0`` (``7.0``, as float-typed exporters write
+  integers), are the integer they spell. So ``7.0`` and ``7`` are the same
+  id whether or not every id of the kind is an integer (in a text kind both
+  are ``"7"``), while ``007``, ``+7``, ``-0`` and `` 7`` are text ids
+  distinct from 7 and from each other. Numbers in numeric columns (Parquet,
+  DataFrames) are the integer they hold when whole. An id is missing only
+  when its field is empty: ``NA``, ``null``, ``None``, ``nan``, ``N/A`` are
+  ids.
 * timestamps: ``datetime64[ns, UTC]``; input may be ISO 8601 text (a time
-  zone offset is honoured, naive times are taken as UTC) or Unix seconds.
+  zone offset is honoured, naive times are taken as UTC), date-times, or
+  Unix seconds; numbers that are not plausibly seconds (compact dates such
+  as ``20200101``, milliseconds) need ``time_unit`` or ``time_format`` (see
+  :func:`netanalysis.read_forum`). The supported range is 1677-09-21 to
+  2262-04-11.
 * ``rank_level`` and ``min_rank``: ``Int64``; ``is_staff``: ``boolean``;
   ``category``: a categorical over :data:`CATEGORIES`; ``name`` and
-  ``status``: ``string``.
+  ``status``: ``string``. A blank field is a missing value for that row.
 """
 from __future__ import annotations
 
