@@ -1,6 +1,7 @@
 """key_actors and stability on small forums."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -44,18 +45,18 @@ def test_resample_top_list_without_measures_is_the_full_one(tiny, monkeypatch, t
     import importlib
     ka = importlib.import_module("netanalysis.keyplayers.key_actors")
     forum, _ = tiny
-    fast = key_actors(forum, top=top, stability_repeats=4, seed=2)
+    fast = key_actors(forum, top=top, stability_repeats=4, seed=2, role_weight=1.0)
     calls = []
     real = ka._scores
     monkeypatch.setattr(ka, "_scores", lambda *a, **k: calls.append(1) or real(*a, **k))
-    key_actors(forum, top=top, stability_repeats=4, seed=2)
+    key_actors(forum, top=top, stability_repeats=4, seed=2, role_weight=1.0)
     measured_resamples = len(calls) - 1
     def scored_in_full(f, g, r, w, t):
         score, structure, *_ = real(f, g, r, w)
         return ka._top(score, t, structure)
 
     monkeypatch.setattr(ka, "_resample_top", scored_in_full)
-    full = key_actors(forum, top=top, stability_repeats=4, seed=2)
+    full = key_actors(forum, top=top, stability_repeats=4, seed=2, role_weight=1.0)
     pd.testing.assert_frame_equal(fast, full)
     assert measured_resamples == (1 if top == 60 else 0)
     # a tie at the cut: every member scored 0.5 -> the measures decide
@@ -90,13 +91,18 @@ def test_role_weight_extremes(tiny):
 
 
 def test_key_actors_find_the_true_key_actors_on_easy_forums():
-    forum, truth = synthetic.generate_forum("tiny", seed=7, difficulty="easy")
-    keys = set(truth.loc[truth["key_actor"], "member_id"])
-    ranked = key_actors(forum, top=len(keys), stability_repeats=0)
-    found = len(set(ranked["member_id"]) & keys) / len(keys)
-    # far above what post count alone reaches on the same forum
-    posts = forum.posts["author_id"].value_counts().head(len(keys))
-    assert found >= 0.6 and found > len(set(posts.index) & keys) / len(keys)
+    """At the default weights (chosen across the families of the validation
+    suite, not on this generator) most true key actors are in the top k, far
+    more than post count finds."""
+    found, by_posts = [], []
+    for seed in range(5, 10):
+        forum, truth = synthetic.generate_forum("tiny", seed=seed, difficulty="easy")
+        keys = set(truth.loc[truth["key_actor"], "member_id"])
+        ranked = key_actors(forum, top=len(keys), stability_repeats=0)
+        found.append(len(set(ranked["member_id"]) & keys) / len(keys))
+        posts = forum.posts["author_id"].value_counts().head(len(keys))
+        by_posts.append(len(set(posts.index) & keys) / len(keys))
+    assert np.mean(found) >= 0.7 and np.mean(found) >= 3 * np.mean(by_posts)
 
 
 def test_stability_table(tiny):

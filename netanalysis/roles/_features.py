@@ -13,8 +13,8 @@ Two tables come out:
   when that is missing, the kind inferred from the behaviour;
 * the **member features** (:func:`member_features`): activity, tenure and
   time, thread starting and answering by kind of subforum, whom a member
-  answers (new members or veterans), spread over subforums, reply-graph
-  structure, and the metadata (rank, staff flag) when it exists.
+  answers (members who came later, newcomers in technical subforums),
+  reply-graph partners, and the metadata (rank, staff flag) when it exists.
 
 Time conventions
 ----------------
@@ -35,14 +35,20 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..forum import Forum
+from ..graphs import answered_posts
 
-__all__ = ["KINDS", "NEW_DAYS", "VETERAN_DAYS", "SubforumKinds", "subforum_kinds", "member_features",
-           "below_share"]
+__all__ = ["KINDS", "POST_KINDS", "STARTED_KINDS", "NEW_DAYS", "VETERAN_DAYS", "SubforumKinds",
+           "subforum_kinds", "member_features", "below_share"]
 
 #: Kinds of subforum (the data model's categories).
 KINDS = ("announcements", "rules", "introductions", "technical", "content", "requests", "social",
          "private", "other")
 ANN, RUL, INT, TEC, CON, REQ, SOC, PRV, OTH = range(len(KINDS))
+#: The kinds of subforum whose posts :func:`member_features` counts per
+#: member (``posts_<kind>``): the ones :mod:`forum_roles` reads.
+POST_KINDS = (INT, TEC, CON, REQ)
+#: The kinds whose threads started it counts per member (``started_<kind>``).
+STARTED_KINDS = (ANN, RUL, TEC, CON, REQ)
 
 DAY_NS = 86_400 * 10**9
 #: A member is new during their first month.
@@ -129,8 +135,8 @@ def post_context(forum: Forum, answered_post: np.ndarray | None = None) -> PostC
     """Integer codes and times that every feature needs.
 
     ``answered_post`` gives, per post, the post it answers (-1 none); by
-    default the explicit ``reply_to`` or else the previous post of the thread
-    (the ``"auto"`` rule of :func:`netanalysis.reply_graph`).
+    default :func:`netanalysis.graphs.answered_posts` with its ``"auto"``
+    rule (the explicit ``reply_to``, else the previous post of the thread).
     """
     pa = forum.post_arrays
     author, thread = pa.author, pa.thread
@@ -156,13 +162,7 @@ def post_context(forum: Forum, answered_post: np.ndarray | None = None) -> PostC
     in_own_thread = author == starter[thread]
 
     if answered_post is None:
-        previous = np.full(n_posts, -1, dtype=np.int64)
-        if n_posts:
-            order = np.lexsort((np.arange(n_posts), thread))
-            same = np.r_[False, thread[order][1:] == thread[order][:-1]]
-            prev_sorted = np.r_[-1, order[:-1]]
-            previous[order] = np.where(same, prev_sorted, -1)
-        answered_post = np.where(pa.reply_to >= 0, pa.reply_to, previous)
+        answered_post = answered_posts(forum)
     answered_author = np.where(answered_post >= 0, author[np.maximum(answered_post, 0)], -1)
     answered_author = np.where(answered_author == author, -1, answered_author)
 
@@ -514,63 +514,10 @@ def subforum_kinds(forum: Forum, ctx: PostContext | None = None) -> SubforumKind
 
 
 def _reply_graph_parts(n: int, source: np.ndarray, target: np.ndarray):
-    """Distinct partners and in-strength of the answer relation."""
+    """Distinct partners of the answer relation, out and in."""
     keep = target >= 0
     s, t = source[keep], target[keep]
-    out_partners = _count_distinct(s, t, n, n)
-    in_partners = _count_distinct(t, s, n, n)
-    return out_partners, in_partners, np.bincount(t, minlength=n).astype(np.float64)
-
-
-def _pagerank(n: int, source: np.ndarray, target: np.ndarray, alpha: float = 0.85, tol: float = 1e-9,
-              max_iter: int = 200) -> np.ndarray:
-    """PageRank of the answer graph (edge from answerer to answered, weighted
-    by the number of answers), over the members who answer or are answered.
-
-    A plain power iteration (dangling mass spread uniformly) kept here so
-    that the role features do not depend on the options of the centrality
-    panel; the values are scaled so that 1 is an average participant.
-    """
-    keep = target >= 0
-    if not keep.any():
-        return np.zeros(n)
-    active = np.zeros(n, dtype=bool)
-    active[source[keep]] = True
-    active[target[keep]] = True
-    idx = np.flatnonzero(active)
-    local = np.full(n, -1, dtype=np.int64)
-    local[idx] = np.arange(len(idx))
-    m = len(idx)
-    adj = sp.coo_array((np.ones(np.count_nonzero(keep)), (local[source[keep]], local[target[keep]])),
-                       shape=(m, m)).tocsr()
-    adj.sum_duplicates()
-    out = np.asarray(adj.sum(axis=1)).ravel()
-    inv = np.divide(1.0, out, out=np.zeros(m), where=out > 0)
-    adj_t = adj.T.tocsr()
-    dangling = out == 0
-    x = np.full(m, 1.0 / m)
-    for _ in range(max_iter):
-        new = alpha * (adj_t @ (x * inv) + x[dangling].sum() / m) + (1 - alpha) / m
-        done = np.abs(new - x).sum() < tol
-        x = new
-        if done:
-            break
-    full = np.zeros(n)
-    full[idx] = x * m
-    return full
-
-
-def _dominance(author: np.ndarray, subforum: np.ndarray, n: int, n_sf: int) -> np.ndarray:
-    """Per member, the largest share of one subforum's posts they wrote; a
-    subforum below the median size counts as the median size."""
-    if len(author) == 0:
-        return np.zeros(n)
-    counts = sp.coo_array((np.ones(len(author)), (author, subforum)), shape=(n, n_sf)).tocsr()
-    counts.sum_duplicates()
-    total = np.asarray(counts.sum(axis=0)).ravel()
-    size = np.maximum(total, np.median(total[total > 0]))
-    share = counts.multiply(1.0 / np.maximum(size, 1.0)[None, :]).tocsr()
-    return np.asarray(share.max(axis=1).todense()).ravel()
+    return _count_distinct(s, t, n, n), _count_distinct(t, s, n, n)
 
 
 def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostContext | None = None,
@@ -578,50 +525,47 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
     """Behavioural, structural and metadata features, one row per member.
 
     Rows follow ``forum.members``; the index is the member id. Counts are
-    raw (percentiles are taken by the caller). Columns:
+    raw (percentiles are taken by the caller). Only the columns that
+    :func:`~netanalysis.roles.forum_roles` reads are computed:
 
     activity and time
         ``posts``, ``threads_started``, ``replies`` (posts in threads others
         started), ``months_active`` (calendar months with a post),
         ``tenure_days`` (entry to exit), ``entry_position`` (0 = the
         forum's first post, 1 = its last), ``activity_span_days`` (first to
-        last post), ``late_share`` (share of posts in the last third of the
-        member's own posting span), ``messages`` (sent and received),
-        ``months_present`` (calendar months with a post or a private
-        message, sent or received).
+        last post), ``messages`` (sent and received), ``months_present``
+        (calendar months with a post or a private message, sent or
+        received).
     where
-        ``subforums`` (distinct subforums posted in), ``subforum_share``
-        (of the subforums that hold posts), ``posts_<kind>`` and
-        ``started_<kind>`` for each kind of :data:`KINDS`, ``first_kind``
-        (kind of the member's first post).
+        ``subforums`` (distinct subforums posted in), ``posts_<kind>`` for
+        the kinds of :data:`POST_KINDS` (introductions, technical, content,
+        requests), ``started_<kind>`` for the kinds of
+        :data:`STARTED_KINDS` (announcements, rules, technical, content,
+        requests), ``first_kind`` (kind of the member's first post, an
+        index of :data:`KINDS`, -1 unknown).
     whom
         ``answered_members`` (distinct members answered), ``answered_by``
-        (distinct members who answered them), ``answers_received``,
-        ``answered_new`` (distinct members answered in their first month),
+        (distinct members who answered them), ``answered_later`` (distinct
+        members answered who entered the forum after the member),
+        ``threads_answered`` (distinct threads of others posted in),
         ``tech_askers_answered`` (distinct members whose threads in
-        technical subforums the member posted in), ``threads_answered``
-        (distinct threads of others posted in), ``repliers_drawn``
-        (distinct members posting in threads the member started),
-        ``content_repliers`` (the same, for content threads),
-        ``announce_repliers`` (the same, for announcement and rules threads),
-        ``answers_to_new_share`` (share of the member's answers that go to
-        members in their first month), ``pagerank``, ``kinds_answered``
-        (distinct kinds of subforum where the member answered others),
-        ``subforum_dominance`` (the largest share of one subforum's answers
-        written by the member, a small subforum counted at the median size),
-        ``message_partners`` (distinct members messaged with, either way),
-        ``message_senders`` (distinct members who wrote to the member),
-        ``askers_answered`` (distinct starters of *question threads* the
-        member answered in, whatever the subforum: threads whose starter
-        posted again after somebody else's answer), ``question_answers``
-        (the member's posts in such threads of others).
+        technical subforums the member posted in),
+        ``tech_new_askers_answered`` (the same, counting only posts made
+        in the starter's first three months), ``content_repliers``
+        (distinct members posting in content threads the member started),
+        ``announce_repliers`` (the same, for announcement and rules
+        threads), ``staff_area_answers`` (posts in announcement, rules and
+        introduction threads of others), ``message_partners`` (distinct
+        members messaged with, either way).
     metadata
-        ``rank_level``, ``rank_share`` (share of ranked members strictly
-        below), ``top_rank`` (holds the highest rank), ``is_staff``
-        (float, NaN when unknown), ``access_rank`` (the highest
-        ``min_rank`` of the subforums the member posted in: a status the
-        posts prove, known even when ``rank_level`` is missing; NaN when
-        no such subforum).
+        ``rank_level``, ``is_staff`` (float, NaN when unknown),
+        ``access_rank`` (the highest ``min_rank`` of the subforums the
+        member posted in: a status the posts prove, known even when
+        ``rank_level`` is missing; NaN when no such subforum).
+
+    A post answers the post given by ``answered_post`` (default:
+    :func:`netanalysis.graphs.answered_posts`, rule ``"auto"``); answering
+    oneself does not count.
     """
     if ctx is None:
         ctx = post_context(forum, answered_post)
@@ -653,8 +597,6 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
     last_t = _group_max(author, ctx.time, n, -np.inf)
     has_posts = ctx.posts > 0
     f["activity_span_days"] = np.where(has_posts, (last_t - first_t) / DAY_NS, 0.0)
-    rel = _safe_div(ctx.time - first_t[author], (last_t - first_t)[author], fill=0.5)
-    f["late_share"] = _safe_div(np.bincount(author[rel > 2 / 3], minlength=n), ctx.posts)
     sender, recipient, mtime = forum.message_arrays
     f["messages"] = (np.bincount(sender, minlength=n) + np.bincount(recipient, minlength=n)).astype(np.float64)
     # Months with any trace of the member, public or private: a member who
@@ -672,33 +614,30 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
 
     sf_known = ctx.subforum >= 0
     f["subforums"] = _count_distinct(author[sf_known], ctx.subforum[sf_known], n, max(1, len(forum.subforums)))
-    used = max(1, np.count_nonzero(np.bincount(ctx.subforum[sf_known], minlength=len(forum.subforums))))
-    f["subforum_share"] = f["subforums"] / used
 
     by_kind = np.bincount(author[known_kind] * K + post_kind[known_kind], minlength=n * K).reshape(n, K)
     t_kind = kind_of[forum.thread_subforum]
     ok = started_mask & (t_kind >= 0)
     st_kind = np.bincount(ctx.starter[ok] * K + t_kind[ok], minlength=n * K).reshape(n, K)
-    for k, name in enumerate(KINDS):
-        f[f"posts_{name}"] = by_kind[:, k].astype(np.float64)
-        f[f"started_{name}"] = st_kind[:, k].astype(np.float64)
+    for k in POST_KINDS:
+        f[f"posts_{KINDS[k]}"] = by_kind[:, k].astype(np.float64)
+    for k in STARTED_KINDS:
+        f[f"started_{KINDS[k]}"] = st_kind[:, k].astype(np.float64)
     fk = np.full(n, -1, dtype=np.int64)
     fp = ctx.first_post >= 0
     fk[fp] = post_kind[ctx.first_post[fp]]
     f["first_kind"] = fk
 
     # Whom a member answers, and who answers them.
-    out_p, in_p, in_s = _reply_graph_parts(n, author, ctx.answered_author)
-    f["answered_members"], f["answered_by"], f["answers_received"] = out_p, in_p, in_s
+    f["answered_members"], f["answered_by"] = _reply_graph_parts(n, author, ctx.answered_author)
     target = ctx.answered_author
     has_t = target >= 0
-    target_new = np.zeros(len(author), dtype=bool)
+    # Members who entered after the answerer: the staff serve those who come
+    # after them, whatever the forum's layout.
+    target_later = np.zeros(len(author), dtype=bool)
     if has_t.any():
-        t_age = (ctx.time[has_t] - ctx.entry[target[has_t]]) / DAY_NS
-        target_new[np.flatnonzero(has_t)] = t_age < NEW_DAYS
-    f["answered_new"] = _count_distinct(author[target_new], target[target_new], n, n)
-    f["answers_to_new_share"] = _safe_div(np.bincount(author[target_new], minlength=n),
-                                          np.bincount(author[has_t], minlength=n))
+        target_later[np.flatnonzero(has_t)] = ctx.entry[target[has_t]] > ctx.entry[author[has_t]]
+    f["answered_later"] = _count_distinct(author[target_later], target[target_later], n, n)
     thread_starter = ctx.starter[thread]
     in_other = others & (thread_starter >= 0)
     f["threads_answered"] = _count_distinct(author[others], thread[others], n, len(ctx.starter))
@@ -706,55 +645,23 @@ def member_features(forum: Forum, kinds: SubforumKinds | None = None, ctx: PostC
     f["tech_askers_answered"] = _count_distinct(author[tech], thread_starter[tech], n, n)
     tech_new = tech & ((ctx.time - ctx.entry[np.maximum(thread_starter, 0)]) / DAY_NS < NEW_DAYS * 3)
     f["tech_new_askers_answered"] = _count_distinct(author[tech_new], thread_starter[tech_new], n, n)
-    f["tech_answers"] = np.bincount(author[tech], minlength=n).astype(np.float64)
-    # Question threads, whatever their subforum: the starter comes back after
-    # somebody else has answered (an asker following up on the answers).
-    n_threads = len(ctx.starter)
-    first_answer = _group_min(thread[others], ctx.time[others], n_threads, np.inf)
-    back = ctx.in_own_thread & ~ctx.opening & (ctx.time > first_answer[thread])
-    question = np.zeros(n_threads, dtype=bool)
-    question[thread[back]] = True
-    qa = in_other & question[thread]
-    f["askers_answered"] = _count_distinct(author[qa], thread_starter[qa], n, n)
-    f["question_answers"] = np.bincount(author[qa], minlength=n).astype(np.float64)
-    f["repliers_drawn"] = _count_distinct(thread_starter[in_other], author[in_other], n, n)
     con = in_other & (post_kind == CON)
     f["content_repliers"] = _count_distinct(thread_starter[con], author[con], n, n)
     ann = in_other & ((post_kind == ANN) | (post_kind == RUL))
     f["announce_repliers"] = _count_distinct(thread_starter[ann], author[ann], n, n)
-    req = in_other & (post_kind == REQ)
-    f["request_repliers"] = _count_distinct(thread_starter[req], author[req], n, n)
     # Answers in announcement, rules and introduction threads of others:
     # keeping order and welcoming newcomers.
     staffish = in_other & np.isin(post_kind, (ANN, RUL, INT))
     f["staff_area_answers"] = np.bincount(author[staffish], minlength=n).astype(np.float64)
-    f["pagerank"] = _pagerank(n, author, target)
-    # Acting across thread kinds, and looking after a few subforums: the
-    # largest share of a subforum's answers that the member wrote. A
-    # subforum smaller than the forum's median one counts as the median
-    # size, so that two answers in a quiet corner are not "half of it".
-    ok_kind = others & known_kind
-    f["kinds_answered"] = _count_distinct(author[ok_kind], post_kind[ok_kind], n, K)
-    f["subforum_dominance"] = _dominance(author[others & sf_known], ctx.subforum[others & sf_known], n,
-                                         max(1, len(forum.subforums)))
     if len(sender):
         pair_a, pair_b = np.r_[sender, recipient], np.r_[recipient, sender]
         f["message_partners"] = _count_distinct(pair_a, pair_b, n, n)
-        f["message_senders"] = _count_distinct(recipient, sender, n, n)
     else:
         f["message_partners"] = np.zeros(n)
-        f["message_senders"] = np.zeros(n)
 
     m = forum.members
     rank = m["rank_level"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
     f["rank_level"] = rank
-    ranked = np.isfinite(rank)
-    if ranked.any():
-        f["rank_share"] = np.where(ranked, below_share(np.nan_to_num(rank, nan=-np.inf), ranked), np.nan)
-        f["top_rank"] = np.where(ranked, (rank == np.nanmax(rank)).astype(np.float64), np.nan)
-    else:
-        f["rank_share"] = np.full(n, np.nan)
-        f["top_rank"] = np.full(n, np.nan)
     f["is_staff"] = m["is_staff"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
     # A post in a subforum open only from some status shows that the member
     # held at least that status: a lower bound on the rank, known even when

@@ -199,6 +199,40 @@ CONTENT_CORE_SHARE = 0.5
 #: than this many members per member of the content core open two or more
 #: content threads; its content core is then read as the sharers.
 INSIDE_THREADS_RATIO = 0.5
+#: ... and when its content threads are long: at least this many posts each
+#: on average. Table 1 of the study: forum B kept 11,250 posts in 103
+#: threads (109 a thread); a question-and-answer thread holds a handful
+#: (3-8 on the Stack Exchange sites of the validation suite).
+LONG_THREAD_POSTS = 20
+
+
+#: Sharing by threads: in a forum that shares by opening threads, most
+#: content threads come from members who open several (the distributors);
+#: where most come from members who open one, the "content" area is a place
+#: of questions and discussion (a Q&A site), and sharing cannot be read from
+#: it. Three quarters: the real sites of the validation suite (Stack
+#: Exchange) lie at 0.57-0.72, the generated fora that share by threads at
+#: 0.84-0.93 (benchmarks/VALIDITY.md); this number was set after seeing both,
+#: so no figure of the suite holds it out.
+SHARING_REPEAT_SHARE = 0.75
+#: Confidence factor of a role read in a forum that lacks a structure the
+#: study's taxonomy expects (see :func:`_fit_check`).
+UNFIT_FACTOR = 0.8
+
+#: The behaviours of **stewardship**, the reading of the staff that needs no
+#: subforum kind, rank or flag: they found the forum or came early, stay,
+#: are active month after month, and answer many members, above all those
+#: who came after them (the study's management and technical members build
+#: and keep the forum and help its new members; a Q&A site's moderators
+#: answer and guide its users). Each is a percentile among posting members;
+#: the score is their mean, as for every key role.
+STEWARDSHIP = {
+    "founding": "entered at {:.0%} of the forum's life",
+    "activity_span_days": "posted over {:.0f} days",
+    "months_active": "active {:.0f} months",
+    "answered_members": "answered {:.0f} distinct members",
+    "answered_later": "answered {:.0f} distinct members who joined after them",
+}
 
 
 def _ordinal(p: np.ndarray) -> np.ndarray:
@@ -466,6 +500,16 @@ def _content_core(s: _Scorer) -> tuple[np.ndarray, np.ndarray, int, int]:
     return core, position, openers, size
 
 
+def _shares_inside_threads(s: _Scorer, openers: int, core_size: int) -> bool:
+    """Whether the forum keeps its material in a few long threads, where a
+    share is a post: few members open content threads against the size of
+    the content core (:data:`INSIDE_THREADS_RATIO`) and those threads are
+    long (:data:`LONG_THREAD_POSTS`)."""
+    threads = float(s.value("started_content")[s.posting].sum())
+    long_threads = threads > 0 and s.value("posts_content")[s.posting].sum() / threads >= LONG_THREAD_POSTS
+    return bool(core_size > 0 and openers < INSIDE_THREADS_RATIO * core_size and long_threads)
+
+
 def _still_arriving(s: _Scorer, kinds) -> np.ndarray:
     """Members whose few posts are the start of a career: they entered after
     more than half of the posting members, wrote fewer posts than more than
@@ -509,7 +553,7 @@ def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     # content posts), the core is read as the sharers, the busiest most
     # confidently.
     core, position, openers, core_size = _content_core(s)
-    inside = core_size > 0 and openers < INSIDE_THREADS_RATIO * core_size
+    inside = _shares_inside_threads(s, openers, core_size)
     by_posts = np.where(core & inside, 0.5 + 0.5 * position, 0.0)
     # The evidence names the reading that decided: threads opened, or posts
     # in the content core (with the reactions those posts drew).
@@ -637,6 +681,64 @@ def _evidence(items: list, rows: np.ndarray, top: int = 3) -> np.ndarray:
     return out
 
 
+def _stewardship(s: _Scorer) -> tuple[np.ndarray, list]:
+    """The stewardship score (mean of the percentiles of :data:`STEWARDSHIP`)
+    and its evidence items."""
+    founding = 1.0 - s.pct("entry_position")
+    items = []
+    for name, words in STEWARDSHIP.items():
+        values = s.value("entry_position") if name == "founding" else s.value(name)
+        p = founding if name == "founding" else s.pct(name)
+        items.append((words, values, p, ""))
+    return np.mean([it[2] for it in items], axis=0), items
+
+
+def _fit_check(s: _Scorer, kinds) -> pd.DataFrame:
+    """Which roles this forum's structure lets the detector read, and why.
+
+    A role is read from the behaviours that define it; some of those need a
+    structure that not every forum has: opening announcements and rules
+    needs such a subforum (or ranks and staff flags), answering in a
+    technical area needs one, sharing needs a content area where members
+    share by opening threads (:data:`SHARING_REPEAT_SHARE`) or inside a few
+    long ones (:func:`_content_core`). Kinds count whether given by
+    ``category`` or inferred; a content area known only by inference must
+    also show the sharing. Answering others (moderator), asking (requester),
+    arriving late (newcomer) and stewardship can be read in any forum.
+    """
+    has = {k: bool((kinds.kind == KINDS.index(k)).any()) for k in KINDS}
+    given = {k: bool(((kinds.kind == KINDS.index(k)) & ~kinds.inferred).any()) for k in KINDS}
+    started = np.where(s.posting, s.value("started_content"), 0.0)
+    repeat = float(started[started >= 2].sum() / started.sum()) if started.sum() > 0 else 0.0
+    core, _, openers, core_size = _content_core(s)
+    inside = _shares_inside_threads(s, openers, core_size)
+    metadata = bool(np.isfinite(s.value("rank_level")).any() or np.isfinite(s.value("is_staff")).any())
+    rows = {}
+    manage = has["announcements"] or has["rules"]
+    rows["admin"] = (manage or metadata,
+                     "announcement or rules subforums" + ("" if manage else " (none: read from ranks and flags)")
+                     if manage or metadata else "no announcement or rules subforum, no ranks or staff flags")
+    rows["moderator"] = (True, "answers in threads of other members")
+    rows["technical"] = (has["technical"], "a technical subforum" if has["technical"]
+                         else "no technical subforum (given or inferred)")
+    if not has["content"]:
+        rows["distributor"] = (False, "no content subforum (given or inferred)")
+    elif given["content"]:
+        rows["distributor"] = (True, "content subforums by category")
+    elif repeat >= SHARING_REPEAT_SHARE or inside:
+        rows["distributor"] = (True, f"inferred content subforums where {repeat:.0%} of the threads come from "
+                               "members who open several" + ("; material kept in a few long threads" if inside
+                                                             else ""))
+    else:
+        rows["distributor"] = (False, f"inferred content subforums, but only {repeat:.0%} of their threads come "
+                               f"from members who open several (sharing by threads needs "
+                               f"{SHARING_REPEAT_SHARE:.0%}): questions and discussion, not sharing")
+    for r in ("requester", "regular", "newcomer", "lurker"):
+        rows[r] = (True, "asking, posting and arrival can be read in any forum")
+    return pd.DataFrame({"assessed": [rows[r][0] for r in ROLES], "reason": [rows[r][1] for r in ROLES]},
+                        index=pd.Index(ROLES, name="role"))
+
+
 def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
     """The role of every member, with a confidence and the evidence.
 
@@ -701,6 +803,23 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
     missing = (~has_rank).astype(int) + (~has_staff).astype(int)
 
     key, specific = _key_behaviour(s, kinds)
+    fit = _fit_check(s, kinds)
+    steward, steward_items = _stewardship(s)
+    staff_areas = any((kinds.kind == KINDS.index(k)).any() for k in ("announcements", "rules", "technical"))
+    if not staff_areas:
+        # Without the study's staff areas (no announcement, rules or
+        # technical subforum, given or inferred) the specific readings of
+        # the management and the technical members have nothing to read;
+        # stewardship, which needs no subforum kind, is then the
+        # moderator's reading too (the better of the two counts).
+        mod_behaviour, mod_items = key["moderator"]
+        by_stewardship = steward > mod_behaviour
+        key["moderator"] = (np.maximum(mod_behaviour, steward), mod_items)
+    else:
+        by_stewardship = np.zeros(n, dtype=bool)
+    if not fit.at["technical", "assessed"]:
+        tech_behaviour, tech_items = key["technical"]
+        key["technical"] = (np.zeros_like(tech_behaviour), tech_items)
     key_scores = {}
     for role, (behaviour, _) in key.items():
         m = meta[role]
@@ -747,6 +866,10 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
     single = s.value("posts") == 1
     habitual = np.isin(ord_names, ["distributor", "requester", "regular"])
     ord_matrix[np.ix_(habitual, single)] = -1.0
+    unfit_ord = [i for i, r in enumerate(ord_names) if not fit.at[r, "assessed"]]
+    would_be = np.argmax(ord_matrix, axis=0)
+    lost_reading = np.isin(would_be, unfit_ord) & (ord_matrix.max(axis=0) > ORDINARY_BASELINE)
+    ord_matrix[unfit_ord] = -1.0
     # ``regular`` is the default reading: another description must fit
     # *better* to replace it, so a tie (a reading worth exactly the
     # baseline, e.g. request threads opened by a member who posts no more in
@@ -788,7 +911,17 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
         conf = (key_matrix[i, rows] * (0.95 + 0.05 * margin) * MISSING_METADATA_FACTOR ** missing[rows]
                 * np.where(contradicts, MISSING_METADATA_FACTOR, 1.0))
         confidence[rows] = np.clip(conf, 0, 1)
-        evidence[rows] = _evidence(key[r][1], rows) + _metadata_words(s, rows, r)
+        items = key[r][1]
+        if r == "moderator":
+            stew = by_stewardship[rows]
+            texts = _evidence(items, rows) if (~stew).any() else np.full(len(rows), "", dtype=object)
+            if stew.any():
+                texts = np.where(stew, _evidence(steward_items, rows) + "; read from stewardship (tenure and "
+                                 "answers to those who came after), which needs no subforum kind", texts)
+            evidence[rows] = texts + _metadata_words(s, rows, r)
+            confidence[rows] = np.where(stew, confidence[rows] * UNFIT_FACTOR, confidence[rows])
+        else:
+            evidence[rows] = _evidence(items, rows) + _metadata_words(s, rows, r)
         evidence[rows] = np.where(redirected[rows], evidence[rows] + "; acts as management too, but holds a status "
                                   "below the highest without the staff flag", evidence[rows])
 
@@ -803,6 +936,11 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
         margin = np.clip((ord_matrix[i, rows] - runner) / 0.5, 0, 1)
         confidence[rows] = np.clip(0.5 + 0.45 * margin, 0, 1) * np.where(s.value("posts")[rows] < 3, 0.8, 1.0)
         evidence[rows] = _evidence(ordinary[r][1], rows, top=2) + _metadata_words(s, rows, r)
+        lost = lost_reading[rows]
+        if lost.any():
+            reasons = "; ".join(f"{ord_names[i]} not assessed: {fit.at[ord_names[i], 'reason']}" for i in unfit_ord)
+            evidence[rows] = np.where(lost, evidence[rows] + "; " + reasons, evidence[rows])
+            confidence[rows] = np.where(lost, confidence[rows] * UNFIT_FACTOR, confidence[rows])
         if r == "newcomer":
             evidence[rows] = np.where(arriving[rows], evidence[rows] + "; introduced themselves and asks for "
                                       "material: a recent member's first posts, not yet a habit", evidence[rows])
@@ -816,6 +954,10 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
     }, index=feats.index)
     for i, r in enumerate(KEY_ROLES):
         out[f"score_{r}"] = np.round(common[i], 6)
+    out["score_steward"] = np.round(_common_scale(steward[None, :], posting)[0], 6)
+    # Plain dicts: pandas compares and copies attrs, which a DataFrame breaks.
+    out.attrs["assessed"] = {r: bool(v) for r, v in fit["assessed"].items()}
+    out.attrs["fit"] = {r: str(v) for r, v in fit["reason"].items()}
     return out
 
 
@@ -915,6 +1057,8 @@ def _with_graph(forum: Forum, ctx, graph):
     edges = np.sort(src.astype(np.int64) * n + dst)
     a = ctx.answered_author
     key = ctx.author.astype(np.int64) * n + np.maximum(a, 0)
+    if len(edges) == 0:     # nobody answered anybody: no post answers a member
+        return replace(ctx, answered_author=np.full_like(a, -1))
     pos = np.searchsorted(edges, key)
     found = (a >= 0) & (pos < len(edges)) & (edges[np.minimum(pos, len(edges) - 1)] == key)
     return replace(ctx, answered_author=np.where(found, a, -1))

@@ -1,0 +1,152 @@
+"""The fit check of forum_roles and the stewardship reading, on hand-built
+forums: a Q&A-like forum with no content sharing nor staff areas, and the
+degenerate forums whose reply graph has no edge."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from netanalysis.forum import read_forum
+from netanalysis.graphs import coparticipation_graph, reply_graph
+from netanalysis.keyplayers import key_actor_evidence, key_actors
+from netanalysis.roles.forum_roles import ROLES, SHARING_REPEAT_SHARE, STEWARDSHIP, forum_roles
+
+from test_roles_forum import DAY, START, _Builder, handmade_tables
+
+
+def qa_tables(seed: int = 0):
+    """A question-and-answer forum: two subforums without category, askers
+    who ask once or twice and leave, two stewards present from the start who
+    answer nearly everyone, and a busy regular who came late."""
+    rng = np.random.default_rng(seed)
+    b = _Builder()
+    askers = [f"ask{i}" for i in range(120)]
+    join = {m: int(rng.integers(10, 700)) for m in askers}
+    join.update({"st1": 0, "st2": 3, "busy": 500})
+    for m in askers:
+        for q in range(int(rng.integers(1, 3))):
+            day = join[m] + 5 * q
+            replies = [("st1" if rng.random() < 0.6 else "st2", day + 1, True), (m, day + 2, False)]
+            if rng.random() < 0.3:
+                replies.append((askers[int(rng.integers(0, 120))], day + 3, False))
+            if day >= 500 and rng.random() < 0.5:
+                replies.append(("busy", day + 2, False))
+            b.thread(1 + q % 2, m, day, replies)
+    members = pd.DataFrame({"member_id": ["st1", "st2", "busy"] + askers,
+                            "joined_at": [START + join[m] * DAY for m in ["st1", "st2", "busy"] + askers]})
+    return {"posts": pd.DataFrame(b.posts), "threads": pd.DataFrame(b.threads),
+            "subforums": pd.DataFrame({"subforum_id": [1, 2]}), "members": members}
+
+
+@pytest.fixture(scope="module")
+def qa():
+    return read_forum(qa_tables())
+
+
+def test_fit_check_reports_every_role(qa):
+    roles = forum_roles(qa)
+    assert set(roles.attrs["assessed"]) == set(ROLES)
+    assert set(roles.attrs["fit"]) == set(ROLES)
+    assert roles.attrs["assessed"]["moderator"] and roles.attrs["assessed"]["regular"]
+
+
+def test_no_sharing_structure_no_distributor(qa):
+    """In a forum where threads are questions from members who ask once, the
+    inferred 'content' area shows no sharing: nobody is made a distributor,
+    and the evidence says what was missing."""
+    roles = forum_roles(qa)
+    assert not roles.attrs["assessed"]["distributor"]
+    assert (roles["role"] != "distributor").all()
+    assert "not sharing" in roles.attrs["fit"]["distributor"] or "no content" in roles.attrs["fit"]["distributor"]
+    assert not roles.attrs["assessed"]["technical"]
+    assert (roles["role"] != "technical").all()
+
+
+def test_sharing_structure_is_assessed_where_it_exists(tables=None):
+    roles = forum_roles(read_forum(handmade_tables()))
+    assert roles.attrs["assessed"]["distributor"]
+    assert roles.attrs["assessed"]["technical"]
+    # blind (no categories): the content area is inferred and its threads
+    # come from members who open several
+    t = handmade_tables()
+    t["subforums"] = t["subforums"].drop(columns="category")
+    blind = forum_roles(read_forum(t))
+    fit = blind.attrs["fit"]["distributor"]
+    assert blind.attrs["assessed"]["distributor"] == (f"{SHARING_REPEAT_SHARE:.0%}" not in fit), fit
+
+
+def test_stewardship_reads_the_staff_of_a_forum_without_staff_areas(qa):
+    roles = forum_roles(qa)
+    assert roles.loc["st1", "role"] == "moderator"
+    assert roles.loc["st2", "role"] == "moderator"
+    assert "stewardship" in roles.loc["st1", "evidence"]
+    assert roles.loc["busy", "role"] not in ("admin", "moderator", "technical")
+    # a reading from stewardship alone is less certain than one from the
+    # study's staff areas
+    assert roles.loc["st1", "confidence"] < 0.95
+    # the stewardship score itself ranks the stewards first
+    assert set(roles["score_steward"].nlargest(2).index) == {"st1", "st2"}
+
+
+def test_stewardship_definition_is_what_the_score_averages(qa):
+    """score_steward orders members as the mean of the percentiles of the
+    behaviours named in STEWARDSHIP."""
+    from netanalysis.roles._features import below_share, member_features
+
+    f = member_features(qa)
+    posting = f["posts"].to_numpy() > 0
+    parts = [1 - below_share(f["entry_position"].to_numpy(), posting) if name == "founding"
+             else below_share(f[name].to_numpy(), posting) for name in STEWARDSHIP]
+    mean = pd.Series(np.mean(parts, axis=0), index=f.index)[posting]
+    roles = forum_roles(qa)
+    got = roles.loc[mean.index, "score_steward"]
+    assert got.rank().corr(mean.rank(), method="spearman") > 0.99
+
+
+@pytest.mark.parametrize("authors,threads", [
+    (["a"], [1]),                          # one post
+    (["a", "b", "c"], [1, 2, 3]),          # threads nobody answers
+    (["a", "a", "a"], [1, 1, 2]),          # all posts by one member
+])
+def test_degenerate_forums_have_roles_and_key_actors(authors, threads):
+    """A reply graph without edges (issue 18, defect 2) is a forum like any other."""
+    posts = pd.DataFrame({"post_id": range(1, len(authors) + 1), "thread_id": threads, "author_id": authors,
+                          "created_at": pd.date_range("2020-01-01", periods=len(authors), freq="D")})
+    forum = read_forum({"posts": posts})
+    g = reply_graph(forum)
+    assert g.adjacency.nnz == 0
+    roles = forum_roles(forum, graph=g)
+    assert len(roles) == forum.members.shape[0]
+    ranked = key_actors(forum, top=len(roles), graph=g, stability_repeats=2)
+    assert ranked["score"].between(0, 1).all()
+
+
+def test_key_actors_on_a_coparticipation_graph():
+    """An undirected graph has one degree (issue 18, defect 1)."""
+    forum = read_forum(handmade_tables())
+    g = coparticipation_graph(forum)
+    ranked = key_actors(forum, top=5, graph=g, stability_repeats=1)
+    assert len(ranked) == 5
+    assert ranked["evidence"].str.contains("distinct partners|PageRank|core|closeness|betweenness").all()
+    parts = key_actor_evidence(forum, g, forum_roles(forum, graph=g))
+    assert list(parts.columns) == ["role", "stewardship", "structure"]
+    assert parts.to_numpy().min() >= 0 and parts.to_numpy().max() <= 1
+
+
+def test_weights_are_checked():
+    forum = read_forum(handmade_tables())
+    g = reply_graph(forum)
+    roles = forum_roles(forum, graph=g)
+    with pytest.raises(ValueError, match="unknown weights"):
+        key_actors(forum, graph=g, roles=roles, weights={"roles": 1})
+    with pytest.raises(ValueError, match="non-negative"):
+        key_actors(forum, graph=g, roles=roles, weights={"role": -1, "structure": 2})
+    with pytest.raises(ValueError, match="not both"):
+        key_actors(forum, graph=g, roles=roles, weights={"role": 1}, role_weight=0.5)
+    # weights are normalised: doubling them changes nothing
+    a = key_actors(forum, top=10, graph=g, roles=roles, weights={"role": 1, "stewardship": 1, "structure": 1},
+                   stability_repeats=0)
+    b = key_actors(forum, top=10, graph=g, roles=roles, weights={"role": 2, "stewardship": 2, "structure": 2},
+                   stability_repeats=0)
+    pd.testing.assert_frame_equal(a, b)
