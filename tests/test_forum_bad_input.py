@@ -323,6 +323,15 @@ def test_a_5_mib_field_is_read(ds):
     posts.to_csv(ds / "posts.csv", index=False)
     f = read_forum(ds)
     assert len(f.posts) == 7 and "body" not in f.posts
+    # in an id column it is named, and droppable
+    posts.loc[3, "author_id"] = "x" * (5 << 20)
+    posts.to_csv(ds / "posts.csv", index=False)
+    (ds / "members.csv").unlink()
+    (ds / "threads.csv").unlink()
+    (ds / "messages.csv").unlink()
+    err = error_of(ds)
+    assert "posts.author_id: id longer than 1024 characters: 1 row (rows 3) at line 5 of posts.csv" in str(err)
+    assert len(read_forum(ds, on_error="drop").posts) == 5            # post 4 and post 5 answering it
 
 
 def test_line_numbers_follow_multiline_fields(ds):
@@ -396,8 +405,28 @@ def test_reply_cycle_at_the_same_instant_is_caught():
         assert (w.table, w.column, w.rows) == ("posts", "reply_to", (1, 2))
         assert "warning: posts.reply_to: reply cycle: posts of the same time that answer each other" in str(f.report)
     # a reply to a simultaneous post that is no cycle is valid
-    posts["reply_to"] = [None, 3, None, None, 4, None, 6]
-    assert not read_forum({**t, "posts": posts}).report.warnings
+    ok = posts.assign(reply_to=[None, 3, None, None, 4, None, 6])
+    assert not read_forum({**t, "posts": ok}).report.warnings
+
+
+def test_reply_cycle_as_an_error(monkeypatch):
+    from netanalysis.forum import validate
+
+    monkeypatch.setattr(validate, "REPLY_CYCLES", "error")
+    t = base_tables()
+    posts = t["posts"].copy()
+    posts.loc[1, "created_at"] = posts.loc[2, "created_at"]
+    posts["reply_to"] = [None, 3, 2, None, 4, None, 6]
+    posts = pd.concat([posts, pd.DataFrame({"post_id": [8], "thread_id": [10], "author_id": [100],
+                                            "created_at": ["2012-01-04T00:00:00Z"], "reply_to": [3]})])
+    t["posts"] = posts
+    err = error_of(t)
+    assert "posts.reply_to: reply cycle: posts of the same time that answer each other" in str(err)
+    assert err.problems[0].rows == (1, 2)
+    f = read_forum(t, on_error="drop")                                 # the cycle and the post below it
+    assert sorted(f.report.dropped["key"]) == [2, 3, 8] and len(f.posts) == 5
+    f = read_forum(t, on_error="drop", orphans="detach")
+    assert sorted(f.report.dropped["key"]) == [2, 3] and f.report.cleared["key"].tolist() == [8]
 
 
 def test_a_long_same_time_cycle_is_caught():

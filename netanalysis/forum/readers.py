@@ -523,15 +523,13 @@ def _frame(table: pa.Table, include: list[str]) -> pd.DataFrame:
     """A DataFrame of the Arrow table: integers with missing values as
     nullable Int64 (never float64, which would round ids above 2**53),
     dates as datetime64."""
-    out = {}
-    for col in include:
-        arr = table.column(col)
-        if pa.types.is_integer(arr.type) and arr.null_count:
-            s = arr.to_pandas(types_mapper=lambda t: pd.Int64Dtype() if pa.types.is_integer(t) else None)
-        else:
-            s = arr.to_pandas(date_as_object=False)
-        out[col] = pd.Series(s).reset_index(drop=True)
-    return pd.DataFrame(out, index=pd.RangeIndex(table.num_rows))
+    table = table.select(include)
+    nullable = [c for c in include if pa.types.is_integer(table.column(c).type) and table.column(c).null_count]
+    df = table.drop_columns(nullable).to_pandas(date_as_object=False, split_blocks=True) if len(nullable) < len(include) \
+        else pd.DataFrame(index=pd.RangeIndex(table.num_rows))
+    for col in nullable:
+        df[col] = table.column(col).to_pandas(types_mapper=lambda t: pd.Int64Dtype() if pa.types.is_integer(t) else None)
+    return df[include].set_axis(pd.RangeIndex(table.num_rows), axis=0)
 
 
 # ---------------------------------------------------------------------------

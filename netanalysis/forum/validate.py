@@ -17,8 +17,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from ._codes import has_duplicates, positions
 from .model import Forum
@@ -46,6 +44,8 @@ _FALSE = {"false", "f", "no", "n", "0"}
 _INT_ID = r"-?(?:0|[1-9][0-9]{0,18})(?:\.0+)?"
 _MINUS_ZERO = r"-0(?:\.0+)?"
 _INT64_MAX = 2**63 - 1
+#: Text ids longer than this are refused (a field that swallowed content).
+MAX_ID_LENGTH = 1024
 
 
 def _integral_or_none(s: pd.Series) -> pd.Series | None:
@@ -128,6 +128,12 @@ _NS_MIN, _NS_MAX = -(2**63) + 1, 2**63 - 1
 _NAT = np.iinfo(np.int64).min
 UNITS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
 _UNIT_WORDS = {"s": "Unix seconds", "ms": "Unix milliseconds", "us": "Unix microseconds", "ns": "Unix nanoseconds"}
+#: What a reply cycle (posts of the same time answering each other) is:
+#: "error" (a bad reply, dropped with its descendants in drop mode) or
+#: "warning" (named in report.warnings, kept). Impossible data, but a warning
+#: for now: tests/test_graphs_properties.py generates such cycles as valid
+#: input (its reply_to may name any simultaneous post in either direction).
+REPLY_CYCLES = "warning"
 CYCLE = "reply cycle: posts of the same time that answer each other, directly or through others"
 OUT_OF_RANGE = (f"timestamp out of the supported range ({pd.Timestamp.min:%Y-%m-%d} to "
                 f"{pd.Timestamp.max:%Y-%m-%d})")
@@ -145,9 +151,13 @@ class _Times:
         self.read_as: list[str] = []
         self.index = index
 
+    same: pd.Series | None = None       # the input itself, when it is already right
+
     @property
     def values(self) -> pd.Series:
-        return pd.Series(self.ns.view("datetime64[ns]"), index=self.index).dt.tz_localize("UTC")
+        if self.same is not None and not self.out_of_range.any():
+            return self.same
+        return pd.Series(pd.DatetimeIndex(self.ns.view("datetime64[ns]")).tz_localize("UTC"), index=self.index)
 
     def put(self, where: np.ndarray, other: "_Times") -> None:
         self.ns[where] = other.ns
@@ -170,6 +180,8 @@ def _datetimes(s: pd.Series, res: _Times) -> None:
     nat = ints == _NAT
     if unit == "ns":
         res.ns[:] = ints
+        if isinstance(s.dtype, pd.DatetimeTZDtype) and str(s.dtype.tz) == "UTC":
+            res.same = s
         return
     factor = int(np.timedelta64(1, unit) / np.timedelta64(1, "ns"))
     ok = ~nat & (ints >= -(-_NS_MIN // factor)) & (ints <= _NS_MAX // factor)
@@ -418,6 +430,9 @@ def _descendants(parent: np.ndarray, roots: np.ndarray) -> np.ndarray:
     """Mask of the nodes of the forest ``i -> parent[i]`` that are ``roots``
     or lie below one. ``roots`` must have no parent (their edges cut), so each
     root heads its own tree: one connected-components pass, linear time."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n = len(parent)
     if not roots.any():
         return np.zeros(n, dtype=bool)
@@ -536,6 +551,12 @@ class _Checker:
             for table, col, s, as_int in cols:
                 typed = as_int if all_int else _as_string(s)
                 self.t[table] = self.t[table].assign(**{col: typed})
+        for (table, col), kind in ID_KIND.items():
+            if table in self.t and col in self.t[table].columns and chosen[kind] == "str":
+                s = self.t[table][col]
+                length = pc.utf8_length(pa.array(s, type=pa.string()))
+                long = pc.fill_null(pc.greater(length, MAX_ID_LENGTH), False).to_numpy(zero_copy_only=False)
+                self.flag(table, col, f"id longer than {MAX_ID_LENGTH} characters", long)
         for (table, col), kind in ID_KIND.items():
             if table in self.t and col in self.t[table].columns and (table, col) not in NULLABLE_IDS:
                 self.flag(table, col, "missing value", self.t[table][col].isna().to_numpy())
@@ -659,10 +680,9 @@ class _Checker:
             ("reply to a post in another thread", other_thread),
             ("reply to a later post", later),
         ]
-        if cycle.any():
-            # Impossible data, but a warning rather than an error for now:
-            # tests/test_graphs_properties.py generates such cycles as valid
-            # input (its reply_to may name any simultaneous post).
+        if REPLY_CYCLES == "error":
+            masks.append((CYCLE, cycle))
+        elif cycle.any():
             self.warnings.append(Problem(
                 "posts", "reply_to", f"{CYCLE}; kept as they are", tuple(int(r) for r in np.asarray(index)[cycle])))
         if self.on_error != "drop":
