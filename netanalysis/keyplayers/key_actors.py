@@ -59,7 +59,7 @@ __all__ = ["key_actors", "key_actor_evidence", "structural_measures", "KEY_ROLES
 
 #: Weights of the three kinds of evidence; chosen on the validation suite
 #: over all its families (see the module docstring and benchmarks/VALIDITY.md).
-DEFAULT_WEIGHTS = {"role": 0.4, "stewardship": 0.4, "structure": 0.2}
+DEFAULT_WEIGHTS = {"role": 0.1, "stewardship": 0.3, "structure": 0.6}
 PARTS = ("role", "stewardship", "structure")
 
 #: The roles that make a member a key actor (Table 1 study: management team
