@@ -15,9 +15,9 @@ conditions (full, blind, partial) and scores
 
 Leave-one-family-out
 --------------------
-The free parameter of the key-actor ranking, ``role_weight`` (the share of
-role evidence against structural evidence, :mod:`netanalysis.keyplayers.key_actors`),
-is chosen for each family on the *other* families (the weight of the grid
+The free parameters of the key-actor ranking, the weights of role,
+stewardship and structural evidence (:mod:`netanalysis.keyplayers.key_actors`),
+are chosen for each family on the *other* families (the point of the grid
 whose worst family does best against its best structural baseline), and the figures of that
 family are reported at that weight. No figure of VALIDITY.md comes from the
 data the weight was chosen on; the library's default is the weight chosen

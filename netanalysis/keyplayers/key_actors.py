@@ -144,16 +144,13 @@ def _weights(weights) -> dict[str, float]:
 
 def _mid_percentiles(df: pd.DataFrame, among: np.ndarray) -> np.ndarray:
     """Mid-rank percentile of every value among the rows ``among`` (share
-    strictly below plus half the share tied); 0 outside ``among``."""
+    strictly below plus half the share tied, the convention of
+    :func:`netanalysis.roles._features.below_share`); 0 outside ``among``."""
+    from ..roles._features import below_share
+
     values = df.to_numpy(dtype=np.float64)
-    out = np.zeros_like(values)
-    ref_n = max(int(among.sum()), 1)
-    for j in range(values.shape[1]):
-        ref = np.sort(values[among, j])
-        below = np.searchsorted(ref, values[:, j], side="left")
-        tied = np.searchsorted(ref, values[:, j], side="right") - below
-        out[:, j] = np.where(among, (below + 0.5 * tied) / ref_n, 0.0)
-    return out
+    mid = [(below_share(v, among) + 1.0 - below_share(-v, among)) / 2 for v in values.T]
+    return np.where(among[:, None], np.column_stack(mid) if mid else values, 0.0)
 
 
 def key_actor_evidence(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame,
