@@ -92,7 +92,7 @@ def _na_warm(ctx, key):
     its parallel kernel (a small sample stays serial otherwise, and the
     parallel kernel of the timed run would be compiled inside the clock when
     numba's cache is cold)."""
-    from netanalysis.centrality import _traversal
+    from netanalysis.measures import _traversal
     from netanalysis.graphs import InteractionGraph
     g = ctx["graph"]
     m = min(g.n_nodes, 3000)
@@ -109,20 +109,20 @@ def _na_warm(ctx, key):
 
 
 def _na_panel(ctx, p):
-    import netanalysis.centrality as C
+    import netanalysis.measures as C
     df = C.centrality(ctx["graph"], p.get("columns"))
     return {c: df[c].to_numpy() for c in df.columns}
 
 
 def _na(fn_name, column, **kw):
     def run(ctx, p):
-        import netanalysis.centrality as C
+        import netanalysis.measures as C
         return {column: getattr(C, fn_name)(ctx["graph"], **kw).to_numpy()}
     return run
 
 
 def _na_hits(ctx, p):
-    import netanalysis.centrality as C
+    import netanalysis.measures as C
     df = C.hits(ctx["graph"])
     return {"hub": df["hub"].to_numpy(), "authority": df["authority"].to_numpy()}
 
@@ -136,14 +136,14 @@ def netanalysis_prepare(ctx, key):
 
 
 def _na_clustering(ctx, p):
-    import netanalysis.centrality as C
+    import netanalysis.measures as C
     g = ctx["graph"]
     und = ctx.get("undirected") or (g.to_undirected() if g.directed else g)
     return {"clustering": C.clustering(und).to_numpy()}
 
 
 def _na_approx(ctx, p):
-    import netanalysis.centrality as C
+    import netanalysis.measures as C
     r = C.approximate_betweenness(ctx["graph"], epsilon=p.get("epsilon", 0.005),
                                   delta=p.get("delta", 0.1), seed=0)
     return {"approx_betweenness": r.to_numpy(), "_samples": np.array(r.attrs["samples"])}
@@ -153,7 +153,7 @@ NA_MEASURES = {
     "degree": _na("degree", "degree"),
     "pagerank": _na("pagerank", "pagerank"),
     "eigenvector": _na("eigenvector", "eigenvector"),
-    "katz": lambda c, p: {"katz": __import__("netanalysis.centrality", fromlist=["katz"]).katz(
+    "katz": lambda c, p: {"katz": __import__("netanalysis.measures", fromlist=["katz"]).katz(
         c["graph"], alpha=p.get("katz_alpha")).to_numpy()},
     "hits": _na_hits,
     "coreness": _na("coreness", "coreness"),
@@ -168,7 +168,7 @@ NA_MEASURES = {
     # untimed references for networkx's extra panel columns
     "closeness_raw": _na("closeness", "closeness", wf_improved=False),
     "ref_fagiolo": _na("clustering", "clustering_fagiolo"),
-    "ref_onnela": lambda c, p: {"clustering_onnela": __import__("netanalysis.centrality").centrality
+    "ref_onnela": lambda c, p: {"clustering_onnela": __import__("netanalysis.measures").centrality
                                 .clustering(c["graph"], "onnela").to_numpy()},
     "ref_effective_size": _na("effective_size", "effective_size"),
 }
@@ -186,7 +186,7 @@ class SourceSampler:
         self.calls: list[tuple[float, int, int]] = []
 
     def __enter__(self):
-        from netanalysis.centrality import _traversal
+        from netanalysis.measures import _traversal
         self._module = _traversal
         self._orig = orig = _traversal.path_sums
         sampler = self

@@ -21,7 +21,7 @@ constraint, exact betweenness, closeness, harmonic, approximate betweenness
 ``KadabraBetweenness`` on undirected graphs and, as its KADABRA refuses
 directed ones, its ``ApproxBetweenness`` (Riondato-Kornaropoulos, constant
 0.5) on directed graphs) and the whole panel
-(``netanalysis.centrality.centrality``). Conventions of the comparison are in
+(``netanalysis.measures.centrality``). Conventions of the comparison are in
 ``_centrality_peers.py``.
 
 How it is measured
@@ -231,7 +231,7 @@ def plan_for(lib: str, directed: bool, exact: bool, n: int, k_sources, k_nx, nx_
 
 def covered_columns(directed: bool) -> list[str]:
     """Panel columns that igraph, NetworKit or rustworkx also compute."""
-    from netanalysis.centrality import panel_columns
+    from netanalysis.measures import panel_columns
     skip = {"clustering", "clustering_onnela", "clustering_barrat", "effective_size"}
     if not directed:
         skip.discard("clustering")
@@ -353,7 +353,7 @@ def worker(lib, graph_path, plan_path, out_dir):
 def first_calls(graph_path, cache_dir, keys):
     """In a fresh process: import time and the first call of each measure."""
     t0 = time.perf_counter()
-    import netanalysis.centrality as C  # noqa: F401
+    import netanalysis.measures as C  # noqa: F401
     import_s = time.perf_counter() - t0
     adj, directed = peers.load_graph(graph_path)
     ctx = peers.netanalysis_context(adj, directed)
@@ -371,8 +371,8 @@ def pagerank_iterations(graph_path):
     """Seconds per PageRank iteration (difference of two runs with a fixed
     number of iterations, so that setup cancels) and the time of a streaming
     numpy read of as many bytes as one iteration must at least move."""
-    import netanalysis.centrality as C
-    from netanalysis.centrality import ConvergenceError
+    import netanalysis.measures as C
+    from netanalysis.measures import ConvergenceError
     adj, directed = peers.load_graph(graph_path)
     g = peers.netanalysis_context(adj, directed)["graph"]
 
@@ -489,7 +489,7 @@ def main() -> None:
         gpath = gdir / "graph.npz"
         peers.save_graph(gpath, adj, directed)
         n = adj.shape[0]
-        from netanalysis.centrality.katz import katz_alpha
+        from netanalysis.measures.katz import katz_alpha
         alpha = float(katz_alpha(adj, directed, None, weighted=True))
         info = {"name": name, "description": desc, "n": n, "edges": int(adj.nnz if directed else adj.nnz // 2),
                 "directed": directed, "build_s": gen_s, "exact_paths": exact, "k_sources": k_sources,

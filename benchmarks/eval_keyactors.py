@@ -27,7 +27,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from netanalysis.centrality import centrality  # noqa: E402
+from netanalysis.measures import centrality  # noqa: E402
 from netanalysis.evaluate import average_precision, precision_at_k  # noqa: E402
 from netanalysis.graphs import reply_graph  # noqa: E402
 from netanalysis.keyplayers import disrupt, key_player_set  # noqa: E402

@@ -380,7 +380,7 @@ def first_call_section(run):
         for k in v.get("first", {}):
             if k not in keys:
                 keys.append(k)
-    L.append("| import netanalysis.centrality | " + " | ".join(
+    L.append("| import netanalysis.measures | " + " | ".join(
         _fmt_s(fc[lab].get("import_s")) for lab in labels) + " | |")
     for k in keys:
         warm, _ = seconds(record(first_graph, "netanalysis", k))

@@ -1,7 +1,7 @@
 """netanalysis: structural analysis of online-forum interaction networks.
 
 Data flow one way: records (:mod:`netanalysis.forum`) -> graphs
-(:mod:`netanalysis.graphs`) -> measures (:mod:`netanalysis.centrality`) ->
+(:mod:`netanalysis.graphs`) -> measures (:mod:`netanalysis.measures`) ->
 roles and key actors (:mod:`netanalysis.roles`, :mod:`netanalysis.keyplayers`)
 -> reports (:mod:`netanalysis.report`, the command line).
 """

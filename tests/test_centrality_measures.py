@@ -18,17 +18,17 @@ import pytest
 import scipy.sparse as sp
 
 from netanalysis.graphs import InteractionGraph
-from netanalysis.centrality._linear import ConvergenceError, in_edges, spectral_radius
-from netanalysis.centrality.clustering import clustering
-from netanalysis.centrality.coreness import coreness
-from netanalysis.centrality.degree import (
+from netanalysis.measures._linear import ConvergenceError, in_edges, spectral_radius
+from netanalysis.measures.clustering import clustering
+from netanalysis.measures.coreness import coreness
+from netanalysis.measures.degree import (
     degree, in_degree, in_strength, out_degree, out_strength, strength,
 )
-from netanalysis.centrality.eigenvector import eigenvector
-from netanalysis.centrality.hits import authority_score, hits, hub_score
-from netanalysis.centrality.katz import katz
-from netanalysis.centrality.pagerank import pagerank
-from netanalysis.centrality.structural_holes import constraint, effective_size
+from netanalysis.measures.eigenvector import eigenvector
+from netanalysis.measures.hits import authority_score, hits, hub_score
+from netanalysis.measures.katz import katz
+from netanalysis.measures.pagerank import pagerank
+from netanalysis.measures.structural_holes import constraint, effective_size
 
 SEEDS = range(70)
 EXACT = dict(rtol=1e-9, atol=1e-12)
@@ -453,7 +453,7 @@ def test_katz_alpha_certified_by_the_iterates_without_lambda_max(monkeypatch):
     the values are networkx's. An alpha too large is still refused, and a
     beta with a zero entry falls back to lambda_max."""
     import importlib
-    katz_module = importlib.import_module("netanalysis.centrality.katz")
+    katz_module = importlib.import_module("netanalysis.measures.katz")
     dense = random_dense(4, True, True)
     g, G = make_graph(dense, True), to_nx(dense, True)
     radius = spectral_radius(g.adjacency, True)
@@ -476,7 +476,7 @@ def test_katz_alpha_certified_by_the_iterates_without_lambda_max(monkeypatch):
 
 
 def test_collatz_wielandt_bound_is_above_lambda_max():
-    from netanalysis.centrality.katz import _collatz_wielandt_bound
+    from netanalysis.measures.katz import _collatz_wielandt_bound
     rng = np.random.default_rng(5)
     for _ in range(20):
         m = (rng.random((12, 12)) < 0.3) * rng.random((12, 12))
@@ -534,7 +534,7 @@ def test_results_do_not_depend_on_the_input_node_order():
 
 @pytest.mark.parametrize("seed", range(4))
 def test_skeleton_is_the_loop_free_support_of_a_plus_a_transpose(seed):
-    from netanalysis.centrality._triangles import skeleton
+    from netanalysis.measures._triangles import skeleton
     dense = random_dense(seed, True, True)
     adj = sp.csr_array(dense)
     skel = skeleton(adj)

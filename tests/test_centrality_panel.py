@@ -9,17 +9,17 @@ import pytest
 import scipy.sparse as sp
 
 from netanalysis.graphs import InteractionGraph
-from netanalysis.centrality.clustering import clustering
-from netanalysis.centrality.coreness import coreness
-from netanalysis.centrality.degree import (
+from netanalysis.measures.clustering import clustering
+from netanalysis.measures.coreness import coreness
+from netanalysis.measures.degree import (
     degree, in_degree, in_strength, out_degree, out_strength, strength,
 )
-from netanalysis.centrality.eigenvector import eigenvector
-from netanalysis.centrality.hits import hits
-from netanalysis.centrality.katz import katz
-from netanalysis.centrality.pagerank import pagerank
-from netanalysis.centrality.panel import MEASURE_GROUPS, centrality, panel_columns
-from netanalysis.centrality.structural_holes import constraint, effective_size
+from netanalysis.measures.eigenvector import eigenvector
+from netanalysis.measures.hits import hits
+from netanalysis.measures.katz import katz
+from netanalysis.measures.pagerank import pagerank
+from netanalysis.measures.panel import MEASURE_GROUPS, centrality, panel_columns
+from netanalysis.measures.structural_holes import constraint, effective_size
 
 EXACT = dict(rtol=1e-12, atol=1e-15)
 
@@ -145,7 +145,7 @@ def test_parallel_kernels_agree_with_serial(monkeypatch):
     import importlib
 
     _linear, _triangles, eigenvector, katz, pagerank = (
-        importlib.import_module(f"netanalysis.centrality.{m}")
+        importlib.import_module(f"netanalysis.measures.{m}")
         for m in ("_linear", "_triangles", "eigenvector", "katz", "pagerank"))
 
     g = random_graph(4, True, n=60)

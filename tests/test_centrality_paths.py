@@ -12,17 +12,17 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from netanalysis.centrality import _paths, _traversal
-from netanalysis.centrality._paths import PATH_MEASURES, path_measures
-from netanalysis.centrality.approximate import (
+from netanalysis.measures import _paths, _traversal
+from netanalysis.measures._paths import PATH_MEASURES, path_measures
+from netanalysis.measures.approximate import (
     _bernstein_size,
     _binomial_upper,
     _length_matrix,
     _vertex_diameter_bound,
     approximate_betweenness,
 )
-from netanalysis.centrality.betweenness import betweenness
-from netanalysis.centrality.closeness import closeness, harmonic
+from netanalysis.measures.betweenness import betweenness
+from netanalysis.measures.closeness import closeness, harmonic
 from netanalysis.graphs import InteractionGraph
 
 RTOL = 1e-9

@@ -120,7 +120,7 @@ def test_stability_table(tiny):
 
 
 def test_precomputed_panel_gives_the_same_ranking(tiny):
-    from netanalysis.centrality import centrality
+    from netanalysis.measures import centrality
 
     forum, _ = tiny
     g = reply_graph(forum)

@@ -48,7 +48,7 @@ sys.path.insert(0, str(HERE.parent))
 import netanalysis as na  # noqa: E402
 from netanalysis.evaluate import average_precision, precision_at_k, role_report  # noqa: E402
 from netanalysis.keyplayers.key_actors import DEFAULT_WEIGHTS, PARTS, key_actor_evidence  # noqa: E402
-from netanalysis.centrality import centrality  # noqa: E402
+from netanalysis.measures import centrality  # noqa: E402
 from netanalysis.roles import forum_roles  # noqa: E402
 from sources import CONDITIONS, FAMILIES, GENERATED, SEEDS, condition, sources  # noqa: E402
 import _machine  # noqa: E402

@@ -101,7 +101,7 @@ def structural_measures(graph: InteractionGraph) -> pd.DataFrame:
     on the directed graph, coreness is the undirected k-core number. On an
     undirected graph the two degrees are one, ``degree``.
     """
-    from ..centrality import centrality
+    from ..measures import centrality
 
     names = list(_measure_words(graph))
     panel = centrality(graph, measures=names)
@@ -244,7 +244,7 @@ def key_actors(
         The output of :func:`~netanalysis.roles.forum_roles`, computed when
         not given.
     panel : DataFrame, optional
-        The centrality panel of ``graph`` (:func:`netanalysis.centrality.centrality`
+        The centrality panel of ``graph`` (:func:`netanalysis.measures.centrality`
         with its default options) when already computed; its columns of the
         structural score are used instead of computing them again.
     weights : dict, optional

@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..centrality import betweenness, degree
+from ..measures import betweenness, degree
 from ..graphs import InteractionGraph
 from . import _kpp_kernels as _k
 
@@ -703,7 +703,7 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
     betweenness : pandas.Series, optional
         Betweenness scores indexed by member id, if already computed (only
         their order is used: the comparison set and the candidate pool).
-        By default ``netanalysis.centrality.betweenness`` of the undirected
+        By default ``netanalysis.measures.betweenness`` of the undirected
         structure in hops, which on large graphs costs more than the
         fragmentation search itself.
 

@@ -15,7 +15,7 @@ from ..graphs import reply_graph
 
 __all__ = ["stability", "DEFAULT_MEASURES"]
 
-#: Measures compared by default (columns of :func:`netanalysis.centrality`).
+#: Measures compared by default (columns of :func:`netanalysis.measures`).
 DEFAULT_MEASURES = ("in_degree", "out_degree", "in_strength", "pagerank", "betweenness", "harmonic", "coreness")
 
 
@@ -36,7 +36,7 @@ def _top(s: pd.Series, k: int) -> set:
 
 
 def _rankings(forum: Forum, measures, build_graph, with_key_actors: bool, top: int) -> dict[str, pd.Series]:
-    from ..centrality import centrality
+    from ..measures import centrality
 
     g = build_graph(forum)
     panel = centrality(g, measures=list(measures))

@@ -334,7 +334,7 @@ def analyze(
 
 def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, stability_repeats, progress,
              force, name: str) -> Analysis:
-    from ..centrality import centrality
+    from ..measures import centrality
     from ..keyplayers import disrupt, key_actors
     from ..roles import forum_roles
 

@@ -69,7 +69,7 @@ primary members.
 **Sense making** (RolX section 5): interpretable measures ``N`` (node x
 measure: degree, strength, in/out degree for directed graphs, local
 density of the neighbourhood, boundary share of the egonet and PageRank
-when :mod:`netanalysis.centrality` provides it) are explained by the
+when :mod:`netanalysis.measures` provides it) are explained by the
 memberships through non-negative least squares, ``G E ~ N``. ``E[k, m]`` is
 the value of measure ``m`` predicted for a member purely in role ``k``; the
 table reports it divided by the mean of ``m`` over all members (2 = twice
@@ -491,7 +491,7 @@ def _description_length(v: np.ndarray, g: np.ndarray, f: np.ndarray) -> float:
 # -- sense making --------------------------------------------------------------------
 def _pagerank(graph: InteractionGraph) -> np.ndarray | None:
     """PageRank for the sense-making table; None where it is undefined."""
-    from ..centrality import ConvergenceError, pagerank
+    from ..measures import ConvergenceError, pagerank
 
     try:
         return np.asarray(pagerank(graph), dtype=np.float64)

@@ -26,7 +26,7 @@ share the uniform start gives it.
 A graph without a cycle (a DAG, or no edges) has ``lambda_max = 0`` and no
 meaningful eigenvector (networkx's iteration would return a vector concentrated
 at the ends of the longest paths): we raise ``ValueError`` rather than return
-zeros; use :func:`~netanalysis.centrality.katz.katz` or PageRank there.
+zeros; use :func:`~netanalysis.measures.katz.katz` or PageRank there.
 
 Iteration and tolerance are networkx's: start ``1/n``, stop when the L1
 change is below ``n * tol``, raise ``ConvergenceError`` after ``max_iter``

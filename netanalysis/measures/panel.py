@@ -11,25 +11,25 @@ centrality.
 Columns, in this order (directed graph):
 
 =====================  =====================================================
-``in_degree``           in-edges (:func:`~netanalysis.centrality.degree.in_degree`)
+``in_degree``           in-edges (:func:`~netanalysis.measures.degree.in_degree`)
 ``out_degree``          out-edges
 ``degree``              in + out
 ``in_strength``         weight of in-edges
 ``out_strength``        weight of out-edges
 ``strength``            in + out weight
-``pagerank``            :func:`~netanalysis.centrality.pagerank.pagerank`
-``eigenvector``         :func:`~netanalysis.centrality.eigenvector.eigenvector`
-``katz``                :func:`~netanalysis.centrality.katz.katz`
-``hub``                 HITS hub score (:func:`~netanalysis.centrality.hits.hits`)
+``pagerank``            :func:`~netanalysis.measures.pagerank.pagerank`
+``eigenvector``         :func:`~netanalysis.measures.eigenvector.eigenvector`
+``katz``                :func:`~netanalysis.measures.katz.katz`
+``hub``                 HITS hub score (:func:`~netanalysis.measures.hits.hits`)
 ``authority``           HITS authority score
-``in_coreness``         :func:`~netanalysis.centrality.coreness.coreness` ``mode="in"``
+``in_coreness``         :func:`~netanalysis.measures.coreness.coreness` ``mode="in"``
 ``out_coreness``        ``mode="out"``
 ``coreness``            ``mode="all"``
-``clustering``          :func:`~netanalysis.centrality.clustering.clustering`
+``clustering``          :func:`~netanalysis.measures.clustering.clustering`
 ``clustering_onnela``   ``weighting="onnela"``
 ``clustering_barrat``   ``weighting="barrat"``
-``constraint``          :func:`~netanalysis.centrality.structural_holes.constraint`
-``effective_size``      :func:`~netanalysis.centrality.structural_holes.effective_size`
+``constraint``          :func:`~netanalysis.measures.structural_holes.constraint`
+``effective_size``      :func:`~netanalysis.measures.structural_holes.effective_size`
 ``betweenness``         shortest-path betweenness
 ``closeness``           closeness
 ``harmonic``            harmonic centrality
