@@ -67,3 +67,20 @@ def test_dir_and_unknown_names():
         na.nonexistent  # noqa: B018
     from netanalysis import key_player_set  # the from-import form goes through __getattr__ too
     assert key_player_set is na.key_player_set
+
+
+def test_one_seed_convention():
+    """``seed`` is keyword-only with default 0 in every public function."""
+    seeded = []
+    for name in na.__all__:
+        value = getattr(na, name)
+        if not inspect.isfunction(value):
+            continue
+        param = inspect.signature(value).parameters.get("seed")
+        if param is None:
+            continue
+        seeded.append(name)
+        assert param.kind is inspect.Parameter.KEYWORD_ONLY, name
+        assert param.default == 0, name
+    assert {"key_player_set", "key_player_score", "disrupt", "stability", "subsample", "structural_roles",
+            "approximate_betweenness"} <= set(seeded)

@@ -100,7 +100,7 @@ def _restrict_posts(forum: Forum, keep: np.ndarray, note: str) -> Forum:
     )
 
 
-def subsample(forum: Forum, removed: float, *, by: str = "posts", seed=None) -> Forum:
+def subsample(forum: Forum, removed: float, *, by: str = "posts", seed=0) -> Forum:
     """The forum with a random share ``removed`` of its posts taken away, as
     partial data would be (a crawl that missed posts, a seized database with
     missing tables).
@@ -110,6 +110,16 @@ def subsample(forum: Forum, removed: float, *, by: str = "posts", seed=None) -> 
     (the members stay registered, as lurkers). Exactly
     ``round(removed * count)`` posts, threads or members are removed. Replies
     whose target was removed lose their ``reply_to``.
+
+    Parameters
+    ----------
+    forum : Forum
+    removed : float in [0, 1)
+        Share of posts, threads or members removed.
+    by : {"posts", "threads", "members"}, default "posts"
+    seed : int, numpy Generator or None, default 0
+        Keyword-only, as everywhere in the library; the same seed removes
+        the same posts (None: fresh entropy).
 
     Examples
     --------

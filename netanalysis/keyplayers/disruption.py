@@ -210,7 +210,7 @@ def _strategy_specs(strategies) -> list[tuple[str, object]]:
 
 
 def disrupt(graph: InteractionGraph, strategies=("random", "degree", "betweenness"),
-            steps=10, seed=None, *, repeats: int = 20, roles: pd.Series | None = None,
+            steps=10, *, seed=0, repeats: int = 20, roles: pd.Series | None = None,
             role_tiers: Sequence[Sequence[str]] = DEFAULT_ROLE_TIERS,
             keyplayer_objective: str = "fragmentation",
             betweenness: pd.Series | None = None,
@@ -252,8 +252,8 @@ def disrupt(graph: InteractionGraph, strategies=("random", "degree", "betweennes
         An int ``s``: every removal count ``0, 1, ..., s``. A sequence of
         ints: those removal counts; of floats in [0, 1]: those fractions of
         the members (rounded). The intact network (0) is always included.
-    seed : int or numpy Generator, optional
-        Seeds the random orders, the efficiency sample and the key-player
+    seed : int, numpy Generator or None, default 0
+        Keyword-only. Seeds the random orders, the efficiency sample and the key-player
         search; same seed, same table.
     repeats : int, default 20
         Random orders for ``"random"``.

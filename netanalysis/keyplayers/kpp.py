@@ -558,7 +558,7 @@ def _exact_score(structure: _Structure, members: np.ndarray, objective: str, m,
 
 def key_player_score(graph: InteractionGraph, members, objective: str = "fragmentation",
                      *, m: int | None = None, error: float = 0.01,
-                     confidence: float = 0.95, seed=None) -> tuple[float, float]:
+                     confidence: float = 0.95, seed=0) -> tuple[float, float]:
     """The key-player objective of a given set of members.
 
     Parameters
@@ -582,7 +582,9 @@ def key_player_score(graph: InteractionGraph, members, objective: str = "fragmen
         search; exact (a search from every remaining member) when that is
         at least the number of remaining members (the default makes graphs
         of up to 18,445 members exact).
-    seed : int or numpy Generator, optional
+    seed : int, numpy Generator or None, default 0
+        Keyword-only, as everywhere in the library: seeds the pair sample of
+        a distance-weighted fragmentation (None: fresh entropy).
 
     Returns
     -------
@@ -616,7 +618,7 @@ def key_player_score(graph: InteractionGraph, members, objective: str = "fragmen
 
 
 def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentation",
-                   seed=None, *, m: int | None = None, n_restarts: int = 0,
+                   *, seed=0, m: int | None = None, n_restarts: int = 0,
                    max_swaps: int = 1000, candidates: int | None = None,
                    n_sources: int | None = None, error: float = 0.01,
                    confidence: float = 0.95, betweenness: pd.Series | None = None,
@@ -686,8 +688,8 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
     k : int
         Size of the set, ``1 <= k < n``.
     objective : {"fragmentation", "distance_fragmentation", "reach"}
-    seed : int or numpy Generator, optional
-        For random restarts and source samples; the result is deterministic
+    seed : int, numpy Generator or None, default 0
+        Keyword-only. For random restarts and source samples; the result is deterministic
         given the seed (ties go to the member with the lower node position).
     m : int, optional
         With ``objective="reach"``: maximise m-reach instead of ``DR``.

@@ -53,8 +53,8 @@ def stability(
     forum: Forum,
     fraction: float = 0.5,
     repeats: int = 20,
-    seed=None,
     *,
+    seed=0,
     by: str = "posts",
     measures=DEFAULT_MEASURES,
     key_actors: bool = True,
@@ -79,7 +79,8 @@ def stability(
     fraction : float in [0, 1)
         Share removed in each repeat.
     repeats : int
-    seed : int, optional
+    seed : int, numpy Generator or None, default 0
+        Keyword-only; seeds the subsamples (same seed, same table).
     by : {"posts", "threads", "members"}
     measures : sequence of str
         Columns of the centrality panel to compare.

@@ -251,7 +251,7 @@ def approximate_betweenness(
     delta: float = 0.1,
     method: str = "bernstein",
     top_k: int | None = None,
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | None = 0,
     distance: str | Callable = "hops",
     normalized: bool = True,
 ) -> pd.Series:
@@ -332,7 +332,7 @@ def approximate_betweenness(
         probability ``1 - delta`` the list contains every member whose exact
         betweenness exceeds the k-th largest exact value by more than
         ``2 * epsilon``.
-    seed : int or numpy.random.Generator, optional
+    seed : int, numpy.random.Generator or None, default 0
         Randomness for the pairs and paths. The same seed gives the same
         result whatever the number of threads: each sample uses its own
         random stream and counts are integers.

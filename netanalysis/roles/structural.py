@@ -382,8 +382,8 @@ def refex_features(
         ReFeX loosens its threshold to keep the set manageable.
     bin_fraction : float
         Fraction ``p`` of the remaining nodes put in each successive bin.
-    seed : int
-        Seeds the sample of rows that screens feature pairs (the result does
+    seed : int, default 0
+        Keyword-only. Seeds the sample of rows that screens feature pairs (the result does
         not depend on it).
 
     Returns
@@ -516,8 +516,8 @@ def _sense_making(membership: np.ndarray, measures: dict) -> pd.DataFrame:
 def structural_roles(
     graph: InteractionGraph,
     n_roles: int | str = "auto",
-    seed: int = 0,
     *,
+    seed: int = 0,
     max_roles: int = 8,
     max_iterations: int = 3,
     tolerance: int = 0,
@@ -537,8 +537,8 @@ def structural_roles(
     n_roles : int or "auto"
         Number of roles, or ``"auto"`` to choose it in ``1..max_roles`` by
         minimum description length.
-    seed : int
-        Seeds the node sample used for the description length and NMF.
+    seed : int, default 0
+        Keyword-only. Seeds the node sample used for the description length and NMF.
     max_roles : int
         Largest number of roles tried by ``"auto"``.
     max_iterations, tolerance : int
