@@ -188,3 +188,14 @@ def test_expectations_and_sd_are_exact_under_the_bernoulli_null():
     sd_implied = (raw[ok] - mean[ok]) / z[ok]
     nonzero = np.abs(raw[ok] - mean[ok]) > 1e-12
     assert sd_implied[nonzero] ** 2 == pytest.approx(var[ok][nonzero], rel=1e-9)
+
+
+def test_groups_as_a_mapping():
+    """A dict (any mapping) from member id to group is the same as the Series."""
+    g = _graph([("a", "v"), ("v", "b"), ("b", "c"), ("c", "a")], ["a", "v", "b", "c"])
+    series = pd.Series({"a": "x", "v": "y", "b": "x", "c": "z"})
+    expected = brokerage(g, series)
+    pd.testing.assert_frame_equal(brokerage(g, series.to_dict()), expected)
+    pd.testing.assert_frame_equal(brokerage(g, {**series.to_dict(), "not a member": "w"}), expected)
+    with pytest.raises(ValueError, match="no group"):
+        brokerage(g, {"a": "x"})

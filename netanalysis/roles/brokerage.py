@@ -61,6 +61,8 @@ Statistical Software 24(6). (``brokerage`` in the R package sna.)
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -81,6 +83,8 @@ _ENCODE_LIMIT = 2**26
 
 def _group_codes(graph: InteractionGraph, groups) -> tuple[np.ndarray, int]:
     n = graph.n_nodes
+    if isinstance(groups, Mapping):
+        groups = pd.Series(list(groups.values()), index=pd.Index(list(groups.keys())), dtype=object)
     if isinstance(groups, pd.Series):
         if not groups.index.is_unique:
             raise ValueError("groups has repeated member ids")
@@ -286,10 +290,11 @@ def brokerage(graph: InteractionGraph, groups) -> pd.DataFrame:
     graph : InteractionGraph
         Directed, or undirected (then each edge counts in both directions).
         Weights and self-loops are ignored.
-    groups : Series or array-like
-        The group of each member: a Series indexed by member id (covering
-        every node), or one value per node in node order. Any hashable
-        labels; missing values are refused.
+    groups : Series, mapping or array-like
+        The group of each member: a Series indexed by member id or a
+        mapping (e.g. a dict) from member id to group, either covering every
+        node (ids not in the graph are ignored), or one value per node in
+        node order. Any hashable labels; missing values are refused.
 
     Returns
     -------
