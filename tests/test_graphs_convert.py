@@ -143,3 +143,35 @@ def test_interaction_graph_methods_use_converters():
     assert_same(g, InteractionGraph.from_networkx(g.to_networkx()))
     assert_same(g, InteractionGraph.from_igraph(g.to_igraph()))
     assert_same(g, InteractionGraph.from_edgelist(g.edges(), nodes=g.node_ids))
+
+
+def test_zero_weights_are_refused_or_dropped_on_request():
+    """An InteractionGraph stores no zero weights: a weight-0 edge is refused
+    with a message naming it, never dropped silently."""
+    G = nx.Graph()
+    G.add_edge("a", "b", weight=0)
+    G.add_edge("b", "c", weight=2)
+    with pytest.raises(ValueError, match=r"1 edges have weight 0 \(the first: 'a' -> 'b'\)"):
+        from_networkx(G)
+    dropped = from_networkx(G, zero_weights="drop")
+    assert list(dropped.node_ids) == ["a", "b", "c"]
+    assert dropped.edges().to_dict("records") == [{"source": "b", "target": "c", "weight": 2.0}]
+    ones = from_networkx(G, weight=None)
+    assert ones.adjacency.nnz == 4 and set(ones.adjacency.data) == {1.0}
+    # a zero parallel edge beside a positive one is refused too (checked per edge)
+    M = nx.MultiDiGraph([("a", "b", {"weight": 0}), ("a", "b", {"weight": 1})])
+    with pytest.raises(ValueError, match="weight 0"):
+        from_networkx(M)
+    assert from_networkx(M, zero_weights="drop").adjacency.toarray().tolist() == [[0, 1], [0, 0]]
+    with pytest.raises(ValueError, match="zero_weights"):
+        from_networkx(G, zero_weights="keep")
+
+    df = pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "weight": [0.0, 1.0]})
+    with pytest.raises(ValueError, match="weight 0"):
+        from_edgelist(df)
+    assert from_edgelist(df, zero_weights="drop").n_edges == 1
+    h = ig.Graph(n=2, edges=[(0, 1)])
+    h.es["weight"] = [0.0]
+    with pytest.raises(ValueError, match="weight 0"):
+        from_igraph(h)
+    assert from_igraph(h, zero_weights="drop").adjacency.nnz == 0

@@ -4,7 +4,14 @@ Conventions shared by every converter:
 
 * Node ids are kept as they are (integers or strings), in node order; nodes
   without edges are kept.
-* Weights are kept exactly (as float64 on the netanalysis side).
+* Weights are kept exactly (as float64 on the netanalysis side). An
+  :class:`InteractionGraph` weight is a strength (a count of interactions)
+  and the adjacency stores no zeros, so an edge of weight 0 cannot be kept
+  as a tie: the ``from_`` functions refuse it (``ValueError`` naming the
+  edge) unless ``zero_weights="drop"`` leaves such edges out. (Stored zeros
+  would make a "tie" that counts as an edge for the unweighted measures and
+  as nothing, or as an infinite length, for the weighted ones.) Pass
+  ``weight=None`` to keep every edge with weight 1.
 * A directed graph maps to a directed graph, an undirected one to an
   undirected one. Parallel edges (multigraphs, repeated rows of an edge list)
   are summed into one edge, because an :class:`InteractionGraph` weight is a
@@ -45,14 +52,34 @@ def _ids_as_python(ids: pd.Index) -> list:
     return ids.tolist()
 
 
-def _assemble(src, tgt, w, node_ids, directed: bool, kind: str, meaning: str, meta) -> InteractionGraph:
-    """An InteractionGraph from integer edge endpoints (duplicates summed)."""
+ZERO_WEIGHTS = ("raise", "drop")
+
+
+def _assemble(src, tgt, w, node_ids, directed: bool, kind: str, meaning: str, meta,
+              zero_weights: str = "raise") -> InteractionGraph:
+    """An InteractionGraph from integer edge endpoints (duplicates summed).
+
+    Edges of weight exactly 0 raise ``ValueError`` (``zero_weights="raise"``)
+    or are left out (``"drop"``); see the module notes."""
+    if zero_weights not in ZERO_WEIGHTS:
+        raise ValueError(f"zero_weights must be one of {ZERO_WEIGHTS}, not {zero_weights!r}")
     n = len(node_ids)
     src = np.asarray(src, dtype=np.int64)
     tgt = np.asarray(tgt, dtype=np.int64)
     w = np.asarray(w, dtype=np.float64)
     if w.size and not np.all(np.isfinite(w)):
         raise ValueError("edge weights must be finite numbers (found NaN or infinity)")
+    zero = w == 0
+    if zero.any():
+        if zero_weights == "raise":
+            i = int(np.argmax(zero))
+            raise ValueError(
+                f"{int(zero.sum())} edges have weight 0 (the first: {node_ids[src[i]]!r} -> "
+                f"{node_ids[tgt[i]]!r}); an InteractionGraph weight is a strength and stores no zeros, "
+                "so such an edge would not be a tie. Pass zero_weights='drop' to leave these edges "
+                "out, or weight=None to give every edge weight 1")
+        keep = ~zero
+        src, tgt, w = src[keep], tgt[keep], w[keep]
     if not directed:
         # Store both directions; a self-loop only once.
         off = src != tgt
@@ -146,7 +173,7 @@ def _description(attrs: dict, kind, meaning, default_kind: str) -> tuple[str, st
 
 
 def from_networkx(g, weight: str | None = "weight", *, kind: str | None = None,
-                  meaning: str | None = None) -> InteractionGraph:
+                  meaning: str | None = None, zero_weights: str = "raise") -> InteractionGraph:
     """Convert a networkx graph to an :class:`InteractionGraph`.
 
     Parameters
@@ -162,6 +189,11 @@ def from_networkx(g, weight: str | None = "weight", *, kind: str | None = None,
         The graph's kind and what its weights count; by default read from
         the graph attributes ``kind`` and ``weight_meaning`` (set by
         :func:`to_networkx`), else ``"networkx"`` and ``"interactions"``.
+    zero_weights : {"raise", "drop"}, default "raise"
+        What to do with an edge of weight exactly 0 (before parallel edges
+        are summed): an :class:`InteractionGraph` stores no zero weights,
+        so by default such an edge is refused with a ``ValueError`` naming
+        it; ``"drop"`` leaves it out (its endpoints stay as nodes).
 
     Returns
     -------
@@ -188,11 +220,12 @@ def from_networkx(g, weight: str | None = "weight", *, kind: str | None = None,
         tgt.append(pos[v])
         w.append(1.0 if weight is None else d.get(weight, 1.0))
     kind, meaning, meta = _description(g.graph, kind, meaning, "networkx")
-    return _assemble(src, tgt, np.asarray(w, dtype=np.float64), ids, g.is_directed(), kind, meaning, meta)
+    return _assemble(src, tgt, np.asarray(w, dtype=np.float64), ids, g.is_directed(), kind, meaning, meta,
+                     zero_weights)
 
 
 def from_igraph(g, weight: str | None = "weight", *, kind: str | None = None,
-                meaning: str | None = None) -> InteractionGraph:
+                meaning: str | None = None, zero_weights: str = "raise") -> InteractionGraph:
     """Convert an igraph graph to an :class:`InteractionGraph`.
 
     Parameters
@@ -208,6 +241,11 @@ def from_igraph(g, weight: str | None = "weight", *, kind: str | None = None,
     kind, meaning : str, optional
         As for :func:`from_networkx` (read from the graph attributes by
         default, else ``"igraph"`` and ``"interactions"``).
+    zero_weights : {"raise", "drop"}, default "raise"
+        What to do with an edge of weight exactly 0 (before multi-edges are
+        summed): an :class:`InteractionGraph` stores no zero weights,
+        so by default such an edge is refused with a ``ValueError`` naming
+        it; ``"drop"`` leaves it out (its endpoints stay as nodes).
 
     Returns
     -------
@@ -235,12 +273,13 @@ def from_igraph(g, weight: str | None = "weight", *, kind: str | None = None,
         w = np.ones(len(edges), dtype=np.float64)
     attrs = {a: g[a] for a in g.attributes()}
     kind, meaning, meta = _description(attrs, kind, meaning, "igraph")
-    return _assemble(edges[:, 0], edges[:, 1], w, ids, g.is_directed(), kind, meaning, meta)
+    return _assemble(edges[:, 0], edges[:, 1], w, ids, g.is_directed(), kind, meaning, meta, zero_weights)
 
 
 def from_edgelist(df: pd.DataFrame, source: str = "source", target: str = "target",
                   weight: str | None = "weight", directed: bool = True, nodes=None, *,
-                  kind: str = "edgelist", meaning: str = "interactions") -> InteractionGraph:
+                  kind: str = "edgelist", meaning: str = "interactions",
+                  zero_weights: str = "raise") -> InteractionGraph:
     """Build an :class:`InteractionGraph` from a table of edges.
 
     Parameters
@@ -260,6 +299,11 @@ def from_edgelist(df: pd.DataFrame, source: str = "source", target: str = "targe
         appearance (row by row, source before target).
     kind, meaning : str
         The graph's kind and what its weights count.
+    zero_weights : {"raise", "drop"}, default "raise"
+        What to do with an edge of weight exactly 0 (before repeated rows
+        are summed): an :class:`InteractionGraph` stores no zero weights,
+        so by default such an edge is refused with a ``ValueError`` naming
+        it; ``"drop"`` leaves it out (its endpoints stay as nodes).
 
     Returns
     -------
@@ -271,7 +315,7 @@ def from_edgelist(df: pd.DataFrame, source: str = "source", target: str = "targe
         A named column is missing.
     ValueError
         An endpoint is missing (NA) or not in ``nodes``, or a weight is not
-        finite.
+        finite, or is 0 with ``zero_weights="raise"``.
 
     Examples
     --------
@@ -305,4 +349,4 @@ def from_edgelist(df: pd.DataFrame, source: str = "source", target: str = "targe
         bad = pd.concat([s[src < 0], t[tgt < 0]]).unique()[:5].tolist()
         raise ValueError(f"edge endpoints not in nodes: {bad}")
     w = np.ones(len(df)) if weight is None else pd.to_numeric(df[weight]).to_numpy(dtype=np.float64)
-    return _assemble(src, tgt, w, ids, directed, kind, meaning, {})
+    return _assemble(src, tgt, w, ids, directed, kind, meaning, {}, zero_weights)
