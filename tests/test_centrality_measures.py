@@ -28,6 +28,7 @@ from netanalysis.measures.eigenvector import eigenvector
 from netanalysis.measures.hits import authority_score, hits, hub_score
 from netanalysis.measures.katz import katz
 from netanalysis.measures.pagerank import pagerank
+from netanalysis.measures.panel import centrality
 from netanalysis.measures.structural_holes import constraint, effective_size
 
 SEEDS = range(70)
@@ -396,6 +397,26 @@ def test_empty_and_single_node_graphs():
         eigenvector(one)
     with pytest.raises(ValueError):
         hits(one)
+
+
+@pytest.mark.parametrize("directed", [True, False])
+def test_edgeless_and_empty_graphs_alike_for_eigenvector_and_hits(directed):
+    """No edges, no scores: the empty graph is refused as an edgeless one
+    member graph is, by the measures, and the panel gives NaN columns."""
+    import warnings
+
+    for n in (0, 1, 3):
+        g = InteractionGraph(sp.csr_array((n, n)), [f"m{i}" for i in range(n)], directed=directed)
+        with pytest.raises(ValueError, match="without cycles"):
+            eigenvector(g)
+        for f in (hits, hub_score, authority_score):
+            with pytest.raises(ValueError, match="without edges"):
+                f(g)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            panel = centrality(g, ["eigenvector", "hub", "authority"])
+        assert len(panel) == n and panel.isna().all().all()
+        assert sorted({str(w.message).split(":")[0] for w in caught}) == ["eigenvector", "hits"]
 
 
 def test_dag_eigenvector_raises_and_katz_works():

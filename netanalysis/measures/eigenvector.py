@@ -26,7 +26,11 @@ share the uniform start gives it.
 A graph without a cycle (a DAG, or no edges) has ``lambda_max = 0`` and no
 meaningful eigenvector (networkx's iteration would return a vector concentrated
 at the ends of the longest paths): we raise ``ValueError`` rather than return
-zeros; use :func:`~netanalysis.measures.katz.katz` or PageRank there.
+zeros; use :func:`~netanalysis.measures.katz.katz` or PageRank there. The
+empty graph (no members) has no cycle either and is refused the same way, as
+an edgeless graph of one member is (networkx refuses it too).
+The panel (:func:`~netanalysis.measures.panel.centrality`) turns the error
+into a NaN column (an empty one for the empty graph) with a warning.
 
 Iteration and tolerance are networkx's: start ``1/n``, stop when the L1
 change is below ``n * tol``, raise ``ConvergenceError`` after ``max_iter``
@@ -80,12 +84,10 @@ def eigenvector_array(adj: sp.csr_array, directed: bool, incoming: InEdges | Non
                       weighted: bool = True, tol: float = 1e-6, max_iter: int = 100) -> np.ndarray:
     """Eigenvector centrality on integer node indices (see :func:`eigenvector`)."""
     n = adj.shape[0]
-    if n == 0:
-        return np.zeros(0)
-    if not has_cycle(adj, directed):
+    if n == 0 or not has_cycle(adj, directed):
         raise ValueError(
-            "eigenvector centrality is undefined on a graph without cycles (a DAG or "
-            "no edges): the largest eigenvalue is 0; use katz or pagerank instead"
+            "eigenvector centrality is undefined on a graph without cycles (a DAG, "
+            "no edges or no members): the largest eigenvalue is 0; use katz or pagerank instead"
         )
     if incoming is None:
         incoming = in_edges(adj)
@@ -131,7 +133,8 @@ def eigenvector(graph: InteractionGraph, *, weighted: bool = True,
     Raises
     ------
     ValueError
-        If the graph has no cycle (largest eigenvalue 0).
+        If the graph has no cycle (largest eigenvalue 0), the empty graph
+        included.
     ConvergenceError
         If ``max_iter`` iterations do not reach ``tol``.
 

@@ -18,8 +18,10 @@ uniform vector (networkx's ``_hits_scipy``), which gives the same vector
 whenever the top singular value is simple and, when it is not (e.g. two
 identical components), the deterministic projection of the uniform vector.
 Stop when the L1 change of ``a`` is below ``tol``; ``ConvergenceError``
-after ``max_iter`` iterations. A graph without edges has no HITS scores:
-``ValueError``.
+after ``max_iter`` iterations. A graph without edges has no HITS scores
+(``A.T A = 0`` has no dominant eigenvector to scale to sum 1):
+``ValueError``, for the empty graph (no members) as for an edgeless graph of
+one or more members; the panel turns it into NaN columns with a warning.
 
 References
 ----------
@@ -44,10 +46,8 @@ def hits_arrays(adj: sp.csr_array, directed: bool, adj_t: sp.csr_array | None = 
                 max_iter: int = 1000) -> tuple[np.ndarray, np.ndarray]:
     """``(hubs, authorities)`` on integer node indices (see :func:`hits`)."""
     n = adj.shape[0]
-    if n == 0:
-        return np.zeros(0), np.zeros(0)
     if adj.nnz == 0:
-        raise ValueError("HITS is undefined on a graph without edges")
+        raise ValueError("HITS is undefined on a graph without edges (the empty graph included)")
     if adj_t is None:
         adj_t = adj if not directed else transpose(adj)
     a = np.full(n, 1.0 / n)
@@ -84,6 +84,13 @@ def hits(graph: InteractionGraph, *, weighted: bool = True, tol: float = 1e-8,
     pandas.DataFrame
         Columns ``hub`` and ``authority``, each summing to 1, indexed by
         member id.
+
+    Raises
+    ------
+    ValueError
+        If the graph has no edges (the empty graph included).
+    ConvergenceError
+        If ``max_iter`` iterations do not reach ``tol``.
 
     Examples
     --------
