@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from netanalysis import ForumDataError, read_forum, write_forum
+from netanalysis.forum import validate
 
 from test_forum_validation import base_tables
 
@@ -393,40 +394,53 @@ def test_no_file_content_in_messages(ds):
 
 
 # -- defect 21: reply cycles; ids that differ only by spaces or Unicode form -------------
-def test_reply_cycle_at_the_same_instant_is_caught():
+def _cycle_tables():
+    """Posts 2 and 3 at one instant, answering each other; post 8 answers 3."""
     t = base_tables()
     posts = t["posts"].copy()
     posts.loc[1, "created_at"] = posts.loc[2, "created_at"]           # posts 2 and 3 at one instant
     posts["reply_to"] = [None, 3, 2, None, 4, None, 6]
+    posts = pd.concat([posts, pd.DataFrame({"post_id": [8], "thread_id": [10], "author_id": [100],
+                                            "created_at": ["2012-01-04T00:00:00Z"], "reply_to": [3]})])
     t["posts"] = posts
+    return t
+
+
+def test_reply_cycle_at_the_same_instant_is_an_error():
+    t = _cycle_tables()
+    err = error_of(t)
+    (p,) = err.problems
+    assert (p.table, p.column, p.rows, p.count) == ("posts", "reply_to", (1, 2), 2)
+    assert ("posts.reply_to: reply cycle: posts of the same time that answer each other, directly or through "
+            "others (one of them must have been written first): 2 rows (rows 1, 2)") in str(err)
+    # a reply to a simultaneous post that is no cycle is valid
+    ok = t["posts"].assign(reply_to=[None, 3, None, None, 4, None, 6, 3])
+    f = read_forum({**t, "posts": ok})
+    assert not f.report.warnings and not f.report.problems
+
+
+def test_reply_cycle_in_drop_mode_is_dropped_and_recorded():
+    t = _cycle_tables()
+    f = read_forum(t, on_error="drop")                                 # the cycle and the post below it
+    d = f.report.dropped
+    assert sorted(d["key"]) == [2, 3, 8] and len(f.posts) == 5
+    assert set(d.loc[d["key"].isin([2, 3]), "problem"]) == {validate.CYCLE}
+    assert d.loc[d["key"] == 8, "problem"].tolist() == ["reply to a post that does not exist"]
+    assert (d["table"] == "posts").all() and (d["column"] == "reply_to").all()
+    assert not f.report.warnings
+    f = read_forum(t, on_error="drop", orphans="detach")
+    assert sorted(f.report.dropped["key"]) == [2, 3] and f.report.cleared["key"].tolist() == [8]
+
+
+def test_reply_cycle_as_a_warning(monkeypatch):
+    monkeypatch.setattr(validate, "REPLY_CYCLES", "warning")
+    t = _cycle_tables()
     for mode in ("raise", "drop"):
         f = read_forum(t, on_error=mode)
         (w,) = f.report.warnings
         assert (w.table, w.column, w.rows) == ("posts", "reply_to", (1, 2))
         assert "warning: posts.reply_to: reply cycle: posts of the same time that answer each other" in str(f.report)
-    # a reply to a simultaneous post that is no cycle is valid
-    ok = posts.assign(reply_to=[None, 3, None, None, 4, None, 6])
-    assert not read_forum({**t, "posts": ok}).report.warnings
-
-
-def test_reply_cycle_as_an_error(monkeypatch):
-    from netanalysis.forum import validate
-
-    monkeypatch.setattr(validate, "REPLY_CYCLES", "error")
-    t = base_tables()
-    posts = t["posts"].copy()
-    posts.loc[1, "created_at"] = posts.loc[2, "created_at"]
-    posts["reply_to"] = [None, 3, 2, None, 4, None, 6]
-    posts = pd.concat([posts, pd.DataFrame({"post_id": [8], "thread_id": [10], "author_id": [100],
-                                            "created_at": ["2012-01-04T00:00:00Z"], "reply_to": [3]})])
-    t["posts"] = posts
-    err = error_of(t)
-    assert "posts.reply_to: reply cycle: posts of the same time that answer each other" in str(err)
-    assert err.problems[0].rows == (1, 2)
-    f = read_forum(t, on_error="drop")                                 # the cycle and the post below it
-    assert sorted(f.report.dropped["key"]) == [2, 3, 8] and len(f.posts) == 5
-    f = read_forum(t, on_error="drop", orphans="detach")
-    assert sorted(f.report.dropped["key"]) == [2, 3] and f.report.cleared["key"].tolist() == [8]
+        assert len(f.posts) == 8
 
 
 def test_a_long_same_time_cycle_is_caught():
@@ -436,8 +450,10 @@ def test_a_long_same_time_cycle_is_caught():
     posts.loc[n - 1, "reply_to"] = 0
     posts = pd.concat([posts, pd.DataFrame({"post_id": [n], "thread_id": 1, "author_id": 1,
                                             "created_at": "2012-01-01T00:00:00Z", "reply_to": [5]})])
-    (w,) = read_forum({"posts": posts}).report.warnings
-    assert w.count == n and "reply cycle" in str(w)                  # the post hanging off it is no part of it
+    (p,) = error_of({"posts": posts}).problems
+    assert p.count == n and "reply cycle" in p.problem                # the post hanging off it is no part of it
+    f = read_forum({"posts": posts}, on_error="drop", orphans="detach")
+    assert len(f.report.dropped) == n and f.report.cleared["key"].tolist() == [n]
 
 
 def test_id_variants_are_warned():

@@ -16,15 +16,18 @@ DAY0 = pd.Timestamp("2013-01-01", tz="UTC")
 @st.composite
 def forums(draw):
     """Posts with few threads, authors and distinct times, so that ties,
-    self-replies and shared threads are common; reply_to names an earlier
-    (or simultaneous) post of the same thread, as validation requires."""
+    self-replies and shared threads are common; reply_to names a post of the
+    same thread that comes first in (time, index) order: an earlier post, or
+    a simultaneous one of lower index. So replies at one instant are common
+    but never form a cycle (validation refuses posts of the same time that
+    answer each other)."""
     n = draw(st.integers(1, 25))
     threads = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
     authors = draw(st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=n, max_size=n))
     minutes = draw(st.lists(st.integers(0, 8), min_size=n, max_size=n))
     reply = []
     for i in range(n):
-        earlier = [j for j in range(n) if j != i and threads[j] == threads[i] and minutes[j] <= minutes[i]]
+        earlier = [j for j in range(n) if threads[j] == threads[i] and (minutes[j], j) < (minutes[i], i)]
         pick = draw(st.none() | st.sampled_from(earlier)) if earlier else None
         reply.append(pick)
     posts = pd.DataFrame({

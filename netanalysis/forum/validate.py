@@ -128,13 +128,14 @@ _NS_MIN, _NS_MAX = -(2**63) + 1, 2**63 - 1
 _NAT = np.iinfo(np.int64).min
 UNITS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
 _UNIT_WORDS = {"s": "Unix seconds", "ms": "Unix milliseconds", "us": "Unix microseconds", "ns": "Unix nanoseconds"}
-#: What a reply cycle (posts of the same time answering each other) is:
-#: "error" (a bad reply, dropped with its descendants in drop mode) or
-#: "warning" (named in report.warnings, kept). Impossible data, but a warning
-#: for now: tests/test_graphs_properties.py generates such cycles as valid
-#: input (its reply_to may name any simultaneous post in either direction).
-REPLY_CYCLES = "warning"
-CYCLE = "reply cycle: posts of the same time that answer each other, directly or through others"
+#: What a reply cycle (posts of the same time answering each other, directly
+#: or through others) is: "error" (the default: a bad reply, refused, or in
+#: drop mode dropped with its descendants and listed in report.dropped) or
+#: "warning" (named in report.warnings, kept). Posts that answer each other
+#: are impossible data: one of them must have been written first.
+REPLY_CYCLES = "error"
+CYCLE = ("reply cycle: posts of the same time that answer each other, directly or through others "
+         "(one of them must have been written first)")
 OUT_OF_RANGE = (f"timestamp out of the supported range ({pd.Timestamp.min:%Y-%m-%d} to "
                 f"{pd.Timestamp.max:%Y-%m-%d})")
 _NUMBER = r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*"
@@ -639,7 +640,8 @@ class _Checker:
     def check_replies(self) -> None:
         """reply_to must name an earlier (or simultaneous) post of the same
         thread, other than the post itself; replies that form a cycle (posts
-        of the same time answering each other) are named in a warning.
+        of the same time answering each other) are refused
+        (:data:`REPLY_CYCLES`).
 
         In drop mode every reply to a dropped post is dropped with all its
         descendants (``orphans="drop"``) or kept with ``reply_to`` cleared
@@ -971,12 +973,13 @@ def read_forum(
     struct columns); values of the wrong type; unparseable, ambiguous or
     out-of-range timestamps; missing values in required columns; duplicate
     ids; a post in an unknown thread; a ``reply_to`` to an unknown post, to
-    the post itself, to a post of another thread or to a later post; a
-    thread in an unknown subforum; an author (of a post or a
+    the post itself, to a post of another thread, to a later post, or in a
+    cycle (posts of the same time answering each other, directly or through
+    others); a thread in an unknown subforum; an author (of a post or a
     thread) unknown to ``members`` when ``members`` is given; a message from
     or to an unknown member; an empty dataset. Warnings (``report.warnings``,
-    not errors): reply cycles (posts of the same time answering each other),
-    ids that differ only by surrounding spaces or Unicode normal form.
+    not errors): ids that differ only by surrounding spaces or Unicode normal
+    form.
 
     Examples
     --------
