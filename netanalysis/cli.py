@@ -79,15 +79,32 @@ class _Parser(argparse.ArgumentParser):
 
 
 # -- output folders ------------------------------------------------------------------------
+#: The output of the running command and whether it is complete (for the
+#: message of a stop signal).
+_target: dict = {"out": None, "written": False}
+
+
 @contextlib.contextmanager
 def _output(out: Path, inputs, force: bool):
     """Check the output location, take the lock on it and remove stale
     temporaries of dead runs, before any work."""
+    _target.update(out=out, written=False)
     check_output(out, overwrite=force, inputs=inputs)
     with output_lock(out):
         check_output(out, overwrite=force, inputs=inputs)
         remove_stale_temporaries(out)
         yield
+        _target["written"] = True
+
+
+def _interrupted_message(signum: int) -> str:
+    name = signal.Signals(signum).name
+    out = _target["out"]
+    if out is None:
+        return f"interrupted by {name}"
+    if _target["written"]:
+        return f"interrupted by {name} after the output {out} was written completely"
+    return f"interrupted by {name}; no output written to {out} (a previous output there is unchanged)"
 
 
 def _say_dropped(command: str, dropped, where: Path) -> None:
@@ -351,7 +368,8 @@ _HANDLED = tuple(getattr(signal, s) for s in ("SIGINT", "SIGTERM", "SIGHUP") if 
 
 @contextlib.contextmanager
 def _signals_as_exceptions():
-    """SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted`, and are
+    """SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted` (those of
+    them not ignored when the run started), and are
     recorded so that a stop whose exception was swallowed somewhere (a
     weakref callback) is still acted on at the next check
     (:func:`netanalysis.forum.writers.check_stop`)."""
@@ -375,6 +393,10 @@ def _signals_as_exceptions():
     try:
         sys.unraisablehook = unraisable
         for s in _HANDLED:
+            # A signal ignored when the run started (nohup, a background job
+            # of a shell) stays ignored: the caller asked for that.
+            if signal.getsignal(s) is signal.SIG_IGN:
+                continue
             old[s] = signal.signal(s, handler)
         yield
         check_stop()
@@ -431,8 +453,7 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except Interrupted as exc:
-        name = signal.Signals(exc.signum).name
-        _error(command, f"interrupted by {name}; unfinished output removed")
+        _error(command, _interrupted_message(exc.signum))
         return 128 + exc.signum
     except (UserError, ForumDataError, OutputError) as exc:
         if args.debug:

@@ -278,6 +278,26 @@ def _dropped_rows(forum: Forum) -> pd.DataFrame | None:
     return dropped[first + [c for c in dropped.columns if c not in first]].reset_index(drop=True)
 
 
+@contextmanager
+def _naming_failures(out: Path):
+    """Yield ``writing(tmp, name)``, which returns ``tmp / name`` and
+    remembers it; an ``OSError`` that names no file (a full disk while
+    writing, say) is raised again naming ``out / name``, the file that could
+    not be written."""
+    current: list[str] = []   # the file being written
+
+    def writing(tmp: Path, name: str) -> Path:
+        current[:] = [name]
+        return tmp / name
+
+    try:
+        yield writing
+    except OSError as exc:
+        if exc.filename is None and exc.errno is not None and current:
+            raise OSError(exc.errno, exc.strerror, str(out / current[0])) from exc
+        raise
+
+
 def analyze(
     dataset,
     out,
@@ -378,22 +398,23 @@ def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, st
             nodes = panel.join(roles[["role", "confidence"]], how="left")
             # Everything, summary.json included, goes into the temporary
             # folder; it becomes ``out`` in one rename once complete.
-            with atomic_folder(out, overwrite=force, marker="analysis", inputs=[dataset]) as tmp:
-                write_table(ranked, tmp / "key_actors.csv", "csv", safe_csv=True)
-                write_table(roles.rename_axis("member_id").reset_index(), tmp / f"roles.{format}", format,
+            with atomic_folder(out, overwrite=force, marker="analysis", inputs=[dataset]) as tmp, \
+                    _naming_failures(out) as writing:
+                write_table(ranked, writing(tmp, "key_actors.csv"), "csv", safe_csv=True)
+                write_table(roles.rename_axis("member_id").reset_index(), writing(tmp, f"roles.{format}"), format,
                             safe_csv=True)
-                write_table(panel.rename_axis("member_id").reset_index(), tmp / f"centrality.{format}", format,
-                            safe_csv=True)
-                write_table(disruption, tmp / f"disruption.{format}", format, safe_csv=True)
+                write_table(panel.rename_axis("member_id").reset_index(), writing(tmp, f"centrality.{format}"),
+                            format, safe_csv=True)
+                write_table(disruption, writing(tmp, f"disruption.{format}"), format, safe_csv=True)
                 if dropped is not None:
-                    write_table(dropped, tmp / DROPPED_FILE, "csv", safe_csv=True)
-                write_graphml(g, tmp / "graph.graphml", nodes)
+                    write_table(dropped, writing(tmp, DROPPED_FILE), "csv", safe_csv=True)
                 summary["seconds"] = dict(bar.timings)
                 html = _report(forum, g, panel, roles, ranked, disruption, summary, Path(name).name)
-                (tmp / "report.html").write_text(html, encoding="utf-8")
+                write_graphml(g, writing(tmp, "graph.graphml"), nodes)
+                writing(tmp, "report.html").write_text(html, encoding="utf-8")
                 summary["seconds"] = {**bar.timings, "report": round(time.perf_counter() - t_report, 3)}
-                (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n",
-                                                  encoding="utf-8")
+                writing(tmp, "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n",
+                                                        encoding="utf-8")
     finally:
         bar.close()
     return Analysis(forum, g, panel, roles, ranked, disruption, summary, out, dict(bar.timings))
