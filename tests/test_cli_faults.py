@@ -289,11 +289,13 @@ def test_two_runs_started_together(dataset, root):
 
 
 # -- a full disk -------------------------------------------------------------------------------------
-def _limits(previous: Path) -> dict[str, int]:
+def _limits(previous: Path) -> dict[str, tuple[int, str]]:
+    """File-size limits, each with the file whose write it makes fail."""
     sizes = {p.name: p.stat().st_size for p in previous.iterdir() if p.name in OUTPUT_FILES - {".netanalysis-output"}}
+    largest = max(sizes, key=sizes.get)
     return {
-        "first-file": max(64, min(sizes.values()) // 2),       # the first table cannot be written
-        "last-file": max(sizes.values()) - 1,                  # all but the largest file fit
+        "first-file": (max(64, min(sizes.values()) // 2), "key_actors.csv"),   # the first file written
+        "last-file": (sizes[largest] - 1, largest),                           # all but the largest fit
     }
 
 
@@ -302,11 +304,11 @@ def test_full_disk_during_a_forced_rerun_leaves_the_previous_output(where, datas
     """Writes fail with EFBIG (a file-size limit) during a ``--force`` rerun:
     exit 2, one line naming the output, the previous output byte for byte."""
     out, before = copy_previous(previous, root)
-    code, stdout, stderr = run("analyze", str(dataset), "--out", str(out), "--force", *ANALYZE,
-                               fsize=_limits(previous)[where])
+    limit, failing = _limits(previous)[where]
+    code, stdout, stderr = run("analyze", str(dataset), "--out", str(out), "--force", *ANALYZE, fsize=limit)
     assert code == 2, stderr
     assert_one_line(stderr, stdout, "netanalysis analyze: error: cannot write output", str(out),
-                    "File too large", "previous output is unchanged")
+                    "File too large", f"({out / failing})", "previous output is unchanged")
     assert names(root) == ["out"], names(root)
     assert tree_hash(out) == before
 
@@ -314,7 +316,7 @@ def test_full_disk_during_a_forced_rerun_leaves_the_previous_output(where, datas
 def test_full_disk_without_a_previous_output_leaves_nothing(dataset, previous, root):
     out = root / "out"
     code, stdout, stderr = run("analyze", str(dataset), "--out", str(out), "--format", "parquet", *ANALYZE,
-                               fsize=_limits(previous)["last-file"])
+                               fsize=_limits(previous)["last-file"][0])
     assert code == 2, stderr
     assert_one_line(stderr, stdout, "cannot write output", str(out), "File too large")
     assert names(root) == [], names(root)
