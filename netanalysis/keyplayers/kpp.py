@@ -48,6 +48,7 @@ variables. JASA 58(301), 13-30 (Theorem 1: independent draws; the bound of
 """
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
@@ -70,6 +71,13 @@ OBJECTIVES = ("fragmentation", "distance_fragmentation", "reach")
 _MIN_CHUNKS = 16
 # Relative margin a swap must gain: guards against float noise in sums.
 _REL_TOL = 1e-10
+# Default search effort (see key_player_set): random restarts on graphs of
+# at most _SMALL_N members; pair moves while a pass of them costs at most
+# _PAIR_BUDGET units (a unit: one node or stored tie visited by a scoring
+# search).
+_AUTO_RESTARTS = 8
+_SMALL_N = 200
+_PAIR_BUDGET = 4_000_000
 
 
 # ---------------------------------------------------------------------------
@@ -375,6 +383,34 @@ class _Fragmentation(_Objective):
         return _fragmentation_from_pairs(q[candidates], self.n - int(removed.sum()) - 1)
 
 
+class _Lookahead(_Objective):
+    """Tie-break objective for fragmentation: ``L(T) = max_w F(T + w)``, the
+    fragmentation of the best set with one more member. On a plateau (every
+    swap leaves ``F`` unchanged, e.g. no set of ``k`` members cuts the
+    network yet) it tells sets that are one member away from a better cut
+    from sets that are not. One depth-first search of ``G - T`` per set."""
+
+    def value(self, members):
+        removed = _mask(self.n, members)
+        return self._best_next(removed)
+
+    def _best_next(self, removed):
+        n_left = self.n - int(removed.sum()) - 1
+        if n_left < 2:
+            return 1.0
+        q, _ = _k._removal_pair_counts(self.s.indptr, self.s.indices, removed)
+        return float(_fragmentation_from_pairs(q[~removed].min(), n_left))
+
+    def scores(self, base, candidates):
+        removed = _mask(self.n, base)
+        out = np.empty(len(candidates))
+        for i, c in enumerate(np.asarray(candidates, dtype=np.int64).tolist()):
+            removed[c] = True
+            out[i] = self._best_next(removed)
+            removed[c] = False
+        return out
+
+
 class _DistanceFragmentation(_Objective):
     def __init__(self, structure, pool, sources):
         super().__init__(structure)
@@ -427,40 +463,142 @@ def _better(new: float, old: float) -> bool:
     return new > old + _REL_TOL * max(1.0, abs(old))
 
 
-def _greedy(obj: _Objective, k: int) -> list[int]:
-    chosen: list[int] = []
-    for _ in range(k):
-        cand = obj.candidates(chosen)
-        vals = obj.scores(chosen, cand)
-        chosen.append(int(cand[int(np.argmax(vals))]))
-    return chosen
+def _ties(vals: np.ndarray, ref: float) -> np.ndarray:
+    """Where ``vals`` equals ``ref`` within the swap margin."""
+    return np.abs(vals - ref) <= _REL_TOL * max(1.0, abs(ref))
 
 
-def _swap(obj: _Objective, chosen: list[int], max_rounds: int) -> tuple[list[int], int]:
-    """Borgatti's improvement loop: over all pairs (member u, non-member v)
-    make the swap that improves the objective most; stop when none does.
-    Candidates for one u are scored in one call, together with u itself so
-    that the comparison is made on identical computations."""
-    chosen = list(chosen)
-    swaps = 0
-    while swaps < max_rounds:
+# Tied candidates scored by the tie-break objective per base set (the lowest
+# positions): at most _TIE_CAP, and fewer on large graphs so that one base
+# set costs about _TIE_BUDGET units (at least _TIE_MIN candidates).
+_TIE_CAP = 256
+_TIE_MIN = 8
+_TIE_BUDGET = 2_000_000
+
+
+@dataclass
+class _Search:
+    """The local search: the objective, the tie-break objective (or None),
+    whether pair moves are tried, and the bound on moves per run."""
+
+    obj: _Objective
+    tie: _Objective | None
+    pairs: bool
+    max_moves: int
+    tie_cap: int = _TIE_CAP
+
+    def pick(self, base: list[int], cand: np.ndarray, vals: np.ndarray) -> int:
+        """The candidate to add to ``base``: the best by the objective, among
+        those tied with it the best by the tie-break objective (the lowest
+        position on further ties)."""
+        j = int(np.argmax(vals))
+        if self.tie is None:
+            return int(cand[j])
+        tied = cand[_ties(vals, float(vals[j]))][:self.tie_cap]
+        if len(tied) == 1:
+            return int(tied[0])
+        return int(tied[int(np.argmax(self.tie.scores(base, tied)))])
+
+    def greedy(self, k: int) -> list[int]:
+        chosen: list[int] = []
+        for _ in range(k):
+            cand = self.obj.candidates(chosen)
+            chosen.append(self.pick(chosen, cand, self.obj.scores(chosen, cand)))
+        return chosen
+
+    def _single(self, chosen: list[int]):
+        """The best single swap ``(i, v, gain)`` (member ``chosen[i]`` out,
+        ``v`` in) by the objective, or None; and per member the candidates
+        whose swap leaves the objective unchanged (for the tie-break)."""
         best = None
-        best_gain = 0.0
+        tied = []
         for i, u in enumerate(chosen):
             base = chosen[:i] + chosen[i + 1:]
-            cand = obj.candidates(base)
-            if u not in set(cand.tolist()):
+            cand = self.obj.candidates(base)
+            if not (cand == u).any():
                 cand = np.append(cand, u)
-            vals = obj.scores(base, cand)
-            ref = float(vals[np.flatnonzero(cand == u)[0]])
+            vals = self.obj.scores(base, cand)
+            at_u = cand == u
+            ref = float(vals[at_u][0])
             j = int(np.argmax(vals))
-            if _better(float(vals[j]), ref) and vals[j] - ref > best_gain:
-                best, best_gain = (i, int(cand[j])), float(vals[j] - ref)
-        if best is None:
+            gain = float(vals[j]) - ref
+            if _better(float(vals[j]), ref) and (best is None or gain > best[2]):
+                best = (i, int(cand[j]), gain)
+            tied.append(cand[_ties(vals, ref) & ~at_u][:self.tie_cap])
+        return best, tied
+
+    def _tie_break(self, chosen: list[int], tied: list[np.ndarray]):
+        """Among swaps that leave the objective unchanged, the one that
+        improves the tie-break objective most, or None."""
+        best = None
+        for i, u in enumerate(chosen):
+            if len(tied[i]) == 0:
+                continue
+            base = chosen[:i] + chosen[i + 1:]
+            cand = np.append(tied[i], u)
+            vals = self.tie.scores(base, cand)
+            ref = float(vals[-1])
+            j = int(np.argmax(vals[:-1]))
+            gain = float(vals[j]) - ref
+            if _better(float(vals[j]), ref) and (best is None or gain > best[2]):
+                best = (i, int(cand[j]), gain)
+        return best
+
+    def _pair(self, chosen: list[int]):
+        """The best exchange of two members for two non-members by the
+        objective, ``(i, j, v, w, gain)``, or None."""
+        ref = self.obj.value(chosen)
+        best = None
+        members = set(chosen)
+        for i, j in itertools.combinations(range(len(chosen)), 2):
+            base = [x for t, x in enumerate(chosen) if t not in (i, j)]
+            for v in self.obj.candidates(chosen).tolist():
+                cand = self.obj.candidates(base + [v])
+                cand = cand[(cand > v) & ~np.isin(cand, list(members))]
+                if len(cand) == 0:
+                    continue
+                vals = self.obj.scores(base + [v], cand)
+                t = int(np.argmax(vals))
+                gain = float(vals[t]) - ref
+                if _better(float(vals[t]), ref) and (best is None or gain > best[4]):
+                    best = (i, j, v, int(cand[t]), gain)
+        return best
+
+    def improve(self, chosen: list[int]) -> tuple[list[int], int]:
+        """Borgatti's improvement loop, made to cross plateaus: repeat the
+        first of these that applies, until none does (or ``max_moves``):
+
+        1. the single swap (member ``u`` out, non-member ``v`` in) that
+           improves the objective most;
+        2. with a tie-break objective, among the single swaps that leave the
+           objective unchanged, the one that improves the tie-break
+           objective most;
+        3. with pair moves, the exchange of two members for two non-members
+           that improves the objective most.
+
+        Each move raises (objective, tie-break objective) in lexicographic
+        order, so the loop ends. Candidates for one ``u`` are scored in one
+        call, together with ``u`` itself, so that comparisons are made on
+        identical computations."""
+        chosen = list(chosen)
+        moves = 0
+        while moves < self.max_moves:
+            best, tied = self._single(chosen)
+            if best is None and self.tie is not None:
+                best = self._tie_break(chosen, tied)
+            if best is not None:
+                chosen[best[0]] = best[1]
+                moves += 1
+                continue
+            if self.pairs and len(chosen) >= 2:
+                pair = self._pair(chosen)
+                if pair is not None:
+                    i, j, v, w, _ = pair
+                    chosen[i], chosen[j] = v, w
+                    moves += 1
+                    continue
             break
-        chosen[best[0]] = best[1]
-        swaps += 1
-    return chosen, swaps
+        return chosen, moves
 
 
 def _order(obj: _Objective, members: Sequence[int]) -> tuple[list[int], list[float]]:
@@ -511,14 +649,17 @@ class KeyPlayerResult:
         ``"betweenness"`` (top k by betweenness), columns ``value``,
         ``error`` and ``members`` (a list of ids); all on the same footing.
     swaps : int
-        Number of swaps the improvement loop made after its start set (of
-        the best run; 0 when the start set was kept).
+        Number of moves (single swaps, tie-break swaps and pair moves) the
+        improvement loop made after its start set (of the best run; 0 when
+        the start set was kept).
     params : mapping
-        The settings used (k, m, pool size, sources, restarts...; for a
-        distance-weighted fragmentation ``"eval_pairs"``, the number of
-        pairs the reported value is estimated from, None when exact), the
-        start set used (``"start"``) and whether it was kept
-        (``"kept_start"``).
+        The settings used (k, m, pool size, sources, restarts,
+        ``"pair_moves"``, ``"tie_break"`` (the tie-break objective or
+        None)...; for a distance-weighted fragmentation ``"eval_pairs"``,
+        the number of pairs the reported value is estimated from, None when
+        exact), the start set used (``"start"``), the run that gave the set
+        (``"best_run"``, 0 for the run from the start set) and whether the
+        start set was kept (``"kept_start"``).
     """
 
     members: pd.Index
@@ -618,7 +759,8 @@ def key_player_score(graph: InteractionGraph, members, objective: str = "fragmen
 
 
 def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentation",
-                   *, seed=0, m: int | None = None, n_restarts: int = 0,
+                   *, seed=0, m: int | None = None, n_restarts: int | None = None,
+                   pair_moves: bool | None = None, tie_break: bool = True,
                    max_swaps: int = 1000, candidates: int | None = None,
                    n_sources: int | None = None, error: float = 0.01,
                    confidence: float = 0.95, betweenness: pd.Series | None = None,
@@ -632,17 +774,36 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
     the graph, with distances in hops.
 
     Search (Borgatti's KeyPlayer procedure, which may start from any set,
-    started from the best heuristic set):
+    started from the best heuristic set, made to cross plateaus):
 
     1. start set: the greedy set (add, one at a time, the member that gives
-       the best objective together with those already chosen), the top
-       ``k`` by degree or the top ``k`` by betweenness, whichever has the
-       best reported value (the greedy set on ties);
-    2. swap improvement: over all pairs (member ``u`` of the set, non-member
-       ``v``) make the swap that improves the objective most; repeat until
-       no swap improves it (or ``max_swaps`` swaps);
-    3. optionally ``n_restarts`` more runs of step 2 from random sets
-       (drawn with ``seed``); the best set wins (the first one on ties);
+       the best objective together with those already chosen, ties broken
+       by the tie-break objective below), the top ``k`` by degree or the
+       top ``k`` by betweenness, whichever has the best reported value (the
+       greedy set on ties);
+    2. improvement: repeat the first move that applies, until none does
+       (or ``max_swaps`` moves):
+
+       a. the single swap (member ``u`` of the set out, non-member ``v``
+          in) that improves the objective most;
+       b. with a tie-break objective, among the single swaps that leave the
+          objective unchanged, the one that improves the tie-break
+          objective most. For fragmentation it is the *lookahead*
+          ``L(S) = max_w F(S + w)``, the fragmentation of the best set with
+          one more member: on a plateau (no set within one swap cuts more,
+          e.g. every single swap from a set that cuts nothing still cuts
+          nothing) it leads to sets one member away from a cut. For m-reach
+          it is the distance-weighted reach. Per base set at most 256 tied
+          candidates are scored (the lowest positions; fewer on large
+          graphs, about ``2e6 / (n + ties)`` but at least 8);
+       c. with pair moves, the exchange of two members for two non-members
+          that improves the objective most;
+
+       each move raises (objective, tie-break) in lexicographic order, so
+       the loop ends;
+    3. ``n_restarts`` more runs of step 2 from random sets of the
+       candidates (drawn with ``seed``); the best set wins (the first one on
+       ties, ``params["best_run"]``);
     4. if the search ran on a sample of sources (distance-weighted
        fragmentation) and the result's reported value is below that of the
        start set, the start set is returned (``params["kept_start"]``).
@@ -650,13 +811,25 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
     So the returned set is never worse, by the reported value, than the
     top-k by degree or by betweenness it is compared with.
 
+    Defaults of the search effort: ``n_restarts`` is 8 on graphs of at
+    most 200 members and 0 beyond; pair moves are tried when one pass of
+    them, ``C(k, 2) (c - k)`` scoring calls over ``c`` candidates, costs at
+    most ``4e6`` units (a unit is a node or stored tie of the undirected
+    structure, times ``n`` for reach and distance-weighted fragmentation,
+    whose calls search from every candidate or source), i.e. small graphs
+    and small ``k``. On 51 graphs of 12 to 20 members (rings, lattices,
+    trees, random, barbells, forum-like; ``k`` = 2 and 3,
+    tests/test_keyplayers_kpp_search.py) the default search finds the
+    optimum of all three objectives.
+
     Guarantees: when the search is exact (all objectives except a sampled
     distance-weighted fragmentation) the set is a local optimum for single
-    swaps among the candidates (no exchange of one member for one candidate improves it);
+    swaps among the candidates (no exchange of one member for one candidate
+    improves it), and for exchanges of two members when pair moves are on;
     with ``k = 1`` it is a global optimum of ``F`` and of reach. For reach,
     ``n DR(S) + k`` is a monotone submodular facility-location function, so
     the greedy start already scores at least ``1 - 1/e`` of the optimum of
-    that function (Nemhauser, Wolsey & Fisher 1978) and swaps only improve it.
+    that function (Nemhauser, Wolsey & Fisher 1978) and moves only improve it.
 
     Computation: every step scores all candidates at once.
 
@@ -693,10 +866,17 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
         given the seed (ties go to the member with the lower node position).
     m : int, optional
         With ``objective="reach"``: maximise m-reach instead of ``DR``.
-    n_restarts : int, default 0
-        Extra runs of the swap loop from random sets.
+    n_restarts : int, optional
+        Extra runs of the improvement loop from random sets; by default 8
+        when ``n <= 200``, else 0.
+    pair_moves : bool, optional
+        Try exchanges of two members for two non-members when no single
+        swap improves the set; by default when cheap (see above).
+    tie_break : bool, default True
+        Break ties of fragmentation by the lookahead and of m-reach by the
+        distance-weighted reach (in the greedy start and the swaps).
     max_swaps : int, default 1000
-        Upper bound on swaps per run.
+        Upper bound on moves per run.
     candidates, n_sources : int, optional
         Pool size and search sample size for distance-weighted
         fragmentation (see above).
@@ -759,12 +939,14 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
         betweenness = _betweenness_values(s)
     else:
         betweenness = _aligned(s, betweenness, "betweenness")
-    params: dict[str, Any] = {"k": k, "m": m, "n_restarts": n_restarts,
-                              "max_swaps": max_swaps, "n": n}
+    if n_sources is None:
+        n_sources = n if n <= 500 else 32
     if objective == "fragmentation":
         obj: _Objective = _Fragmentation(s)
+        pool = obj.pool
     elif objective == "reach":
         obj = _Reach(s, m)
+        pool = obj.pool
     else:
         if n <= 200:
             pool = np.arange(n, dtype=np.int64)
@@ -773,12 +955,36 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
             pool = np.union1d(_top(degree, size), _top(betweenness, size)).astype(np.int64)
             if len(pool) < k:
                 raise ValueError("candidate pool smaller than k; raise `candidates`")
-        if n_sources is None:
-            n_sources = n if n <= 500 else 32
+    search_sources = None
+    if objective == "distance_fragmentation":
         search_sources = _sources(n, n_sources, search_rng)
+    if objective == "distance_fragmentation":
         obj = _DistanceFragmentation(s, pool, search_sources)
-        params.update(pool=len(pool),
-                      search_sources=n if search_sources is None else len(search_sources))
+    tie: _Objective | None = None
+    if tie_break and objective == "fragmentation":
+        tie = _Lookahead(s)
+    elif tie_break and objective == "reach" and m is not None:
+        tie = _Reach(s, None)
+    if n_restarts is None:
+        n_restarts = _AUTO_RESTARTS if n <= _SMALL_N else 0
+    if pair_moves is None:
+        calls = math.comb(k, 2) * (len(pool) - k)
+        unit = (n + s.indices.shape[0]) * (1 if objective == "fragmentation" else n)
+        pair_moves = calls * unit <= _PAIR_BUDGET
+    unit = n + s.indices.shape[0]
+    if objective == "reach":
+        unit *= n  # a reach scoring call searches from each candidate
+    tie_cap = int(min(_TIE_CAP, max(_TIE_MIN, _TIE_BUDGET // unit)))
+    search = _Search(obj, tie, bool(pair_moves), int(max_swaps), tie_cap)
+    params: dict[str, Any] = {
+        "k": k, "m": m, "n_restarts": int(n_restarts), "max_swaps": max_swaps, "n": n,
+        "tie_break": {None: None, "fragmentation": "lookahead", "reach": "reach"}[
+            None if tie is None else objective],
+        "pair_moves": bool(pair_moves)}
+    if objective == "distance_fragmentation":
+        params["search_sources"] = n if search_sources is None else len(search_sources)
+    if objective == "distance_fragmentation":
+        params["pool"] = len(pool)
 
     eval_sample = None
     if objective == "distance_fragmentation":
@@ -791,7 +997,7 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
 
     # Start the swaps from the best of the greedy set and the two comparison
     # sets, judged by the reported value (the greedy set wins ties).
-    starts = {"greedy": _greedy(obj, k), "degree": _top(degree, k).tolist(),
+    starts = {"greedy": search.greedy(k), "degree": _top(degree, k).tolist(),
               "betweenness": _top(betweenness, k).tolist()}
     scored = {label: reported(members) for label, members in starts.items()}
     first = "greedy"
@@ -799,14 +1005,16 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
         if scored[label][0] > scored[first][0]:
             first = label
     params["start"] = first
-    best, best_swaps = _swap(obj, starts[first], max_swaps)
+    best, best_swaps = search.improve(starts[first])
     best_val = obj.value(best)
-    for _ in range(int(n_restarts)):
-        start = restart_rng.choice(obj.pool, size=k, replace=False).tolist()
-        cand, swaps = _swap(obj, start, max_swaps)
+    params["best_run"] = 0
+    for run in range(1, int(n_restarts) + 1):
+        start = restart_rng.choice(pool, size=k, replace=False).tolist()
+        cand, swaps = search.improve(start)
         val = obj.value(cand)
         if _better(val, best_val):
             best, best_val, best_swaps = cand, val, swaps
+            params["best_run"] = run
 
     ids = s.graph.node_ids
     rows = {}
