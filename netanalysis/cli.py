@@ -20,9 +20,11 @@ wrote (it holds the marker file ``.netanalysis-output``) or an empty one.
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import errno
 import os
+import re
 import signal
 import sys
 import threading
@@ -40,6 +42,7 @@ EXIT_BROKEN_PIPE = 128 + 13
 #: The largest seed (numpy's and networkx's generators take 32-bit seeds).
 MAX_SEED = 2**32 - 1
 DROPPED_FILE = "dropped.csv"
+CLEARED_FILE = "cleared.csv"
 
 
 class UserError(Exception):
@@ -69,6 +72,149 @@ def _at_least(low: int, hint: str = ""):
         return value
     check.__name__ = f"whole number >= {low}"
     return check
+
+
+# -- records options (those of read_forum) ---------------------------------------------
+_TIME_COLUMNS = ("posts.created_at", "threads.created_at", "members.joined_at", "members.last_seen_at",
+                 "messages.created_at")
+_TIME_TABLES = ("posts", "threads", "members", "messages")
+_NAME = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?\s*")
+UNITS = {"s": "Unix seconds", "ms": "Unix milliseconds", "us": "Unix microseconds", "ns": "Unix nanoseconds"}
+
+
+def _per_time_column(check):
+    """An option value ``VALUE`` (every time column) or ``TABLE=VALUE`` or
+    ``TABLE.COLUMN=VALUE``, as a pair (None, the table or "table.column"; value)."""
+    def parse(text: str):
+        key, value = None, text
+        left, eq, right = text.partition("=")
+        if eq and _NAME.fullmatch(left):
+            key, value = left.strip(), right
+            if key not in _TIME_TABLES and key not in _TIME_COLUMNS:
+                raise argparse.ArgumentTypeError(
+                    f"{key!r} is not a table with times or a time column; choose from "
+                    f"{', '.join(_TIME_TABLES + _TIME_COLUMNS)}")
+        check(value)
+        return key, value
+    parse.__name__ = check.__name__
+    return parse
+
+
+def _time_unit(value: str) -> None:
+    if value not in UNITS:
+        raise argparse.ArgumentTypeError(
+            f"unknown unit {value!r}; choose from {', '.join(f'{u} ({w})' for u, w in UNITS.items())}, "
+            "for every time column or as TABLE=UNIT or TABLE.COLUMN=UNIT")
+
+
+def _time_format(value: str) -> None:
+    from .forum.validate import _check_format
+
+    try:
+        _check_format(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a strftime format such as '%Y%m%d' or '%d.%m.%Y %H:%M' (give it for every time "
+            "column or as TABLE=FORMAT or TABLE.COLUMN=FORMAT)") from None
+
+
+def _encoding(text: str) -> str:
+    try:
+        info = codecs.lookup(text)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a known text encoding (e.g. utf-8, latin-1, cp1252, "
+                                         "utf-16)") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a text encoding (it encodes bytes as bytes)")
+    return text
+
+
+def _combined(pairs, option: str):
+    """The values of a repeated --time-unit or --time-format as read_forum's
+    ``time_unit`` or ``time_format``: one value, or a mapping per table and
+    column (a plain VALUE for every table, overridden by TABLE= and
+    TABLE.COLUMN=)."""
+    if not pairs:
+        return None
+    given: dict = {}
+    for key, value in pairs:
+        if key in given:
+            raise UserError(f"{option}: given more than once for {key or 'every time column'}")
+        given[key] = value
+    if list(given) == [None]:
+        return given[None]
+    out = {t: given[None] for t in _TIME_TABLES} if None in given else {}
+    out.update({k: v for k, v in given.items() if k is not None})
+    return out
+
+
+def _read_options(args) -> dict:
+    """The records options given (those of read_forum), checked before any
+    work; only those given, so that defaults stay the library's."""
+    from .forum.validate import check_read_options
+
+    on_error = getattr(args, "on_error", "raise")
+    options = {}
+    if args.orphans is not None:
+        if on_error != "drop":
+            raise UserError("--orphans: applies only with --on-error drop (it says what happens to the replies "
+                            "to a dropped post)")
+        options["orphans"] = args.orphans
+    unit = _combined(args.time_unit, "--time-unit")
+    if unit is not None:
+        options["time_unit"] = unit
+    fmt = _combined(args.time_format, "--time-format")
+    if fmt is not None:
+        options["time_format"] = fmt
+    if args.encoding is not None:
+        options["encoding"] = args.encoding
+    if args.follow_links:
+        options["follow_links"] = True
+    try:
+        check_read_options(on_error=on_error, **options)
+    except (ValueError, TypeError) as exc:  # the option types check the same; kept for safety
+        raise UserError(str(exc)) from None
+    return options
+
+
+#: The library's words in messages, as the command line's options.
+_HINTS = (
+    (re.compile(r"time_unit='(\w+)'"), r"--time-unit \1"),
+    (re.compile(r"time_format='([^']*)'"), r"--time-format '\1'"),
+    (re.compile(r"\btime_unit="), "--time-unit"),
+    (re.compile(r"\btime_format="), "--time-format"),
+    (re.compile(r"\bpass encoding="), "pass --encoding"),
+    (re.compile(r"\(read_forum\(\.\.\., follow_links=True\)\)"), "(--follow-links)"),
+)
+
+
+def _as_options(text: str) -> str:
+    """A records message with read_forum's parameter names replaced by the options of the command line."""
+    for pattern, repl in _HINTS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _add_read_options(p: argparse.ArgumentParser, drop_mode: bool) -> None:
+    g = p.add_argument_group("reading the dataset")
+    g.add_argument("--time-unit", type=_per_time_column(_time_unit), action="append", metavar="[TABLE=]UNIT",
+                   help="unit of numeric times: s, ms, us or ns (Unix seconds...); for every time column, or "
+                        "per table or column as TABLE=UNIT or TABLE.COLUMN=UNIT (repeatable). Without it numbers "
+                        "are Unix seconds and numbers that are not plausibly seconds are refused")
+    g.add_argument("--time-format", type=_per_time_column(_time_format), action="append",
+                   metavar="[TABLE=]FORMAT",
+                   help="strftime format of times not written in ISO 8601, e.g. '%%Y%%m%%d' or "
+                        "'%%d.%%m.%%Y %%H:%%M' (naive times are UTC); for every time column, or as TABLE=FORMAT "
+                        "or TABLE.COLUMN=FORMAT (repeatable)")
+    g.add_argument("--encoding", type=_encoding, metavar="NAME",
+                   help="text encoding of the CSV files (default: utf-8), e.g. latin-1, cp1252, utf-16")
+    g.add_argument("--follow-links", action="store_true",
+                   help="read tables that are symbolic links to files outside the dataset folder "
+                        "(refused by default)")
+    g.add_argument("--orphans", choices=("drop", "detach"),
+                   help="with --on-error drop: drop the replies to a dropped post and everything below them "
+                        "(drop, the default) or keep them with reply_to cleared (detach; listed in "
+                        + ("OUT/cleared.csv" if drop_mode else "the report") + ")")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -107,22 +253,27 @@ def _interrupted_message(signum: int) -> str:
     return f"interrupted by {name}; no output written to {out} (a previous output there is unchanged)"
 
 
-def _say_dropped(command: str, dropped, where: Path) -> None:
-    """Tell on the terminal how many rows were dropped and where they are listed."""
-    if dropped is None or len(dropped) == 0:
-        return
-    counts = dropped.groupby("table", sort=True).size()
-    per = ", ".join(f"{t} {n}" for t, n in counts.items())
-    n = int(len(dropped))
-    print(f"netanalysis {command}: warning: {n} invalid row{'s' if n != 1 else ''} dropped ({per}); "
-          f"each is listed in {where}", file=sys.stderr)
+def _say_dropped(command: str, dropped, where: Path, cleared=None) -> None:
+    """Tell on the terminal how many rows were dropped (and replies kept with
+    reply_to cleared) and where they are listed."""
+    if dropped is not None and len(dropped):
+        counts = dropped.groupby("table", sort=True).size()
+        per = ", ".join(f"{t} {n}" for t, n in counts.items())
+        n = int(len(dropped))
+        print(f"netanalysis {command}: warning: {n} invalid row{'s' if n != 1 else ''} dropped ({per}); "
+              f"each is listed in {where}", file=sys.stderr)
+    if cleared is not None and len(cleared):
+        n = int(len(cleared))
+        print(f"netanalysis {command}: warning: {n} repl{'ies' if n != 1 else 'y'} to dropped posts kept with "
+              f"reply_to cleared (--orphans detach); each is listed in {where.with_name(CLEARED_FILE)}",
+              file=sys.stderr)
 
 
-def _dropped(report):
-    """The report's dropped rows as a DataFrame, or None when nothing was dropped."""
+def _dropped(report, which: str = "dropped"):
+    """The report's dropped (or cleared) rows as a DataFrame, or None when there are none."""
     import pandas as pd
 
-    dropped = getattr(report, "dropped", None)
+    dropped = getattr(report, which, None)
     if not isinstance(dropped, pd.DataFrame) or dropped.empty:
         return None
     first = [c for c in ("table", "row", "key", "column", "problem") if c in dropped.columns]
@@ -131,12 +282,18 @@ def _dropped(report):
 
 # -- commands ------------------------------------------------------------------
 def cmd_validate(args) -> int:
+    options = _read_options(args)
     try:
-        forum = read_forum(args.dataset, on_error="raise")
+        forum = read_forum(args.dataset, on_error=args.on_error, **options)
     except ForumDataError as exc:
-        print(str(exc), file=sys.stdout)
+        print(_as_options(str(exc)), file=sys.stdout)
         return EXIT_INVALID
-    print(f"valid: {forum!r}")
+    dropped = len(forum.report.dropped)
+    if dropped:
+        print(f"valid after dropping {dropped} invalid row{'s' if dropped != 1 else ''} (--on-error drop): "
+              f"{forum!r}")
+    else:
+        print(f"valid: {forum!r}")
     print(forum.report)
     print(forum.summary().to_string())
     return EXIT_OK
@@ -185,20 +342,25 @@ def cmd_pseudonymize(args) -> int:
     key_file = Path(args.key_file)
     if is_inside(key_file, out):
         raise UserError(f"the key file {key_file} must not lie in the output folder {out}")
+    options = _read_options(args)
     try:
         key = read_key(key_file)
     except ValueError as exc:
         raise UserError(f"--key-file: {exc}") from None
     with _output(out, [src], args.force):
-        forum = read_forum(src, on_error=args.on_error)
+        forum = read_forum(src, on_error=args.on_error, **options)
         pseudo = pseudonymize(forum, key, kinds=kinds)
         fmt = args.format or _format_of(src)
-        dropped = _dropped(forum.report)
-        extra = {} if dropped is None else {"dropped": _pseudonymised_dropped(dropped, key, kinds)}
+        dropped, cleared = _dropped(forum.report), _dropped(forum.report, "cleared")
+        extra = {}
+        if dropped is not None:
+            extra["dropped"] = _pseudonymised_dropped(dropped, key, kinds)
+        if cleared is not None:
+            extra["cleared"] = _pseudonymised_dropped(cleared, key, kinds)
         write_forum(pseudo, out, format=fmt, overwrite=args.force, marker="pseudonymized", inputs=[src],
                     extra=extra)
     print(f"pseudonymised {args.ids} ids of {forum!r} into {out}")
-    _say_dropped("pseudonymize", dropped, out / DROPPED_FILE)
+    _say_dropped("pseudonymize", dropped, out / DROPPED_FILE, cleared)
     return EXIT_OK
 
 
@@ -241,16 +403,17 @@ def cmd_analyze(args) -> int:
                          on_error=args.on_error, stability_repeats=args.stability_repeats)
     except ValueError as exc:  # the option types check the same; kept for safety
         raise UserError(str(exc)) from None
+    options = _read_options(args)
     with _output(out, [src], args.force):
         result = analyze(
             src, out, graph=args.graph, top=args.top, seed=args.seed, format=args.format,
             on_error=args.on_error, stability_repeats=args.stability_repeats,
-            progress=_show_progress(args), force=args.force,
+            progress=_show_progress(args), force=args.force, read_options=options,
         )
     if not args.quiet:
         print(f"analysed {result.forum!r}: {result.graph!r}")
         print(f"report: {(out / 'report.html').resolve()}")
-    _say_dropped("analyze", _dropped(result.forum.report), out / DROPPED_FILE)
+    _say_dropped("analyze", _dropped(result.forum.report), out / DROPPED_FILE, _dropped(result.forum.report, "cleared"))
     return EXIT_OK
 
 
@@ -293,6 +456,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check a dataset folder; exit 0 when valid, 2 when not")
     v.add_argument("dataset", help="folder with posts.csv|parquet and optional threads, subforums, members, messages")
+    v.add_argument("--on-error", choices=("raise", "drop"), default="raise",
+                   help="invalid rows: report them and exit 2 (raise, default), or show what --on-error drop "
+                        "would drop and exit 0")
+    _add_read_options(v, drop_mode=False)
     v.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("pseudonymize", help="replace ids with keyed HMAC-SHA256 pseudonyms")
@@ -311,6 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "OUT/dropped.csv (its key pseudonymised)")
     s.add_argument("--force", action="store_true",
                    help=f"replace an existing output folder written by netanalysis (holding {MARKER})")
+    _add_read_options(s, drop_mode=True)
     s.set_defaults(func=cmd_pseudonymize)
 
     g = sub.add_parser("generate", help="write a synthetic forum with ground truth")
@@ -340,6 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--quiet", action="store_true", help="print nothing but errors and warnings")
     a.add_argument("--force", action="store_true",
                    help=f"replace an existing output folder written by netanalysis (holding {MARKER})")
+    _add_read_options(a, drop_mode=True)
     a.set_defaults(func=cmd_analyze)
 
     d = sub.add_parser("demo", help="generate a synthetic forum, analyse it and write the report")
@@ -458,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, ForumDataError, OutputError) as exc:
         if args.debug:
             raise
-        _error(command, f"error: {exc}")
+        _error(command, f"error: {_as_options(str(exc)) if isinstance(exc, ForumDataError) else exc}")
         return EXIT_USAGE
     except OSError as exc:
         if args.debug:

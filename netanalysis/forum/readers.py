@@ -408,6 +408,11 @@ def _read_csv(name: str, path: Path, encoding: str, problems: list[Problem]):
         except (OSError, EOFError) as exc:
             problems.append(_problem(name, None, f"cannot read {path.name}: {_os_message(exc)}"))
             return None
+        except UnicodeError as exc:  # raised by the decoder of a non-UTF-8 encoding
+            problems.append(_problem(name, None, f"cannot read {path.name} as {encoding} text "
+                                                 f"({_sanitised(exc)}); pass encoding= if the file uses "
+                                                 "another encoding"))
+            return None
         except pa.ArrowException as exc:
             problems.append(_problem(name, None, f"cannot read {path.name}: {_sanitised(exc)}"))
             return None

@@ -27,7 +27,7 @@ from .schema import (
     NULLABLE_IDS, REQUIRED, TABLES, TEXT_COLUMNS, TIME_COLUMNS,
 )
 
-__all__ = ["read_forum"]
+__all__ = ["read_forum", "check_read_options"]
 
 STRING = pd.StringDtype("pyarrow")
 TIME = "datetime64[ns, UTC]"
@@ -854,6 +854,10 @@ def _check_unit(unit) -> None:
 def _check_format(fmt) -> None:
     if not isinstance(fmt, str) or "%" not in fmt:
         raise ValueError(f"time_format must be a strftime format such as '%Y%m%d', not {fmt!r}")
+    try:
+        pd.to_datetime(pd.Series(["2000"]), format=fmt, utc=True, errors="coerce")
+    except ValueError as exc:  # a bad directive, a stray %
+        raise ValueError(f"time_format {fmt!r} is not a valid format ({exc})") from None
 
 
 def _placed(problems, sources) -> list[Problem]:
@@ -904,6 +908,34 @@ def _time_spans(tables: dict[str, pd.DataFrame], read_as: dict) -> pd.DataFrame:
     out = pd.DataFrame(spans)
     return out.astype({"table": "string", "column": "string", "first": TIME, "last": TIME,
                        "values": np.int64, "read_as": "string"})
+
+
+def check_read_options(*, on_error="raise", orphans="drop", time_unit=None, time_format=None,
+                       encoding="utf-8", follow_links=False) -> None:
+    """Raise ``ValueError`` (``TypeError`` for a value of the wrong type)
+    naming the first option of :func:`read_forum` that is not allowed,
+    without reading anything."""
+    _read_options(on_error=on_error, orphans=orphans, time_unit=time_unit, time_format=time_format,
+                  encoding=encoding, follow_links=follow_links)
+
+
+def _read_options(*, on_error, orphans, time_unit, time_format, encoding, follow_links):
+    """The checked options of :func:`read_forum`: the time units and formats per time column."""
+    if on_error not in ("raise", "drop"):
+        raise ValueError(f"on_error must be 'raise' or 'drop', not {on_error!r}")
+    if orphans not in ("drop", "detach"):
+        raise ValueError(f"orphans must be 'drop' or 'detach', not {orphans!r}")
+    if not isinstance(follow_links, (bool, np.bool_)):
+        raise TypeError(f"follow_links must be True or False, not {follow_links!r}")
+    units = _per_time_column(time_unit, "time_unit", _check_unit)
+    formats = _per_time_column(time_format, "time_format", _check_format)
+    try:
+        info = codecs.lookup(encoding)
+    except (LookupError, TypeError):
+        raise ValueError(f"encoding {encoding!r} is not a known text encoding") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ValueError(f"encoding {encoding!r} is not a text encoding (it encodes bytes as bytes)")
+    return units, formats
 
 
 def read_forum(
@@ -1007,16 +1039,8 @@ def read_forum(
     0  posts    2  reply to a post that does not exist
     1  posts    1                reply to a later post
     """
-    if on_error not in ("raise", "drop"):
-        raise ValueError(f"on_error must be 'raise' or 'drop', not {on_error!r}")
-    if orphans not in ("drop", "detach"):
-        raise ValueError(f"orphans must be 'drop' or 'detach', not {orphans!r}")
-    units = _per_time_column(time_unit, "time_unit", _check_unit)
-    formats = _per_time_column(time_format, "time_format", _check_format)
-    try:
-        codecs.lookup(encoding)
-    except (LookupError, TypeError):
-        raise ValueError(f"encoding {encoding!r} is not a known text encoding") from None
+    units, formats = _read_options(on_error=on_error, orphans=orphans, time_unit=time_unit,
+                                   time_format=time_format, encoding=encoding, follow_links=follow_links)
     raw, label, notes, sources = load_tables(source, encoding=encoding, follow_links=follow_links)
     provided = frozenset(raw)
     chk = _Checker(dict(raw), on_error, orphans, units, formats, sources)

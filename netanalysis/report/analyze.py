@@ -13,7 +13,10 @@ results into a new output folder, atomically:
 ``graph.graphml``            the graph with measures and roles as node attributes
 ``report.html``              the self-contained report
 ``dropped.csv``              only when validation dropped rows: one line per
-                             row (table, row, key, column, problem)
+                             row (table, row, key, column, problem, line)
+``cleared.csv``              only when ``orphans="detach"`` kept replies to a
+                             dropped post with ``reply_to`` cleared: one line
+                             per such post (same columns)
 ``.netanalysis-output``      the marker of a netanalysis output (``--force``
                              replaces only folders that hold it)
 ============================ =================================================
@@ -43,17 +46,22 @@ import numpy as np
 import pandas as pd
 
 from ..forum import Forum, read_forum
+from ..forum.validate import check_read_options
 from ..forum.writers import atomic_folder, check_output, check_stop, output_lock, write_table
 from ..graphs import InteractionGraph, coparticipation_graph, reply_graph
 from . import plots
 from .graphml import write_graphml
 from .html import Section, render_report
 
-__all__ = ["analyze", "check_parameters", "Analysis", "GRAPHS", "OUTPUT_FILES", "DROPPED_FILE", "MAX_SEED"]
+__all__ = ["analyze", "check_parameters", "Analysis", "GRAPHS", "OUTPUT_FILES", "DROPPED_FILE", "CLEARED_FILE",
+           "MAX_SEED"]
 
 GRAPHS = ("reply", "coparticipation")
 OUTPUT_FILES = ("key_actors.csv", "roles", "centrality", "disruption", "summary.json", "graph.graphml", "report.html")
 DROPPED_FILE = "dropped.csv"
+CLEARED_FILE = "cleared.csv"
+#: Options of read_forum that analyze passes on (read_options).
+READ_OPTIONS = ("orphans", "time_unit", "time_format", "encoding", "follow_links")
 #: The largest seed (seeds are 32-bit: numpy's and networkx's generators).
 MAX_SEED = 2**32 - 1
 STAGES = ("read", "graph", "centrality", "roles", "key actors", "disruption", "report")
@@ -194,6 +202,9 @@ def _report(forum, graph, panel, roles, ranked, disruption, summary, label) -> s
         sec.text("Rows dropped by validation (every one is listed in the validation report):", "warn").table(counts)
     else:
         sec.text("Validation dropped no rows.")
+    if len(rep.cleared):
+        sec.text(f"{len(rep.cleared):,} replies to dropped posts were kept with reply_to cleared (each is listed "
+                 "in cleared.csv).", "warn")
     for note in rep.notes:
         sec.text(note, "note")
     s.append(sec)
@@ -269,9 +280,10 @@ def check_parameters(*, graph: str = "reply", top: int = 50, seed: int = 0, form
                          f"not {stability_repeats!r}")
 
 
-def _dropped_rows(forum: Forum) -> pd.DataFrame | None:
-    """The rows validation dropped (table, row, key, column, problem), or None."""
-    dropped = getattr(forum.report, "dropped", None)
+def _dropped_rows(forum: Forum, which: str = "dropped") -> pd.DataFrame | None:
+    """The rows validation dropped (or, ``which="cleared"``, kept with
+    ``reply_to`` cleared): table, row, key, column, problem, line; or None."""
+    dropped = getattr(forum.report, which, None)
     if not isinstance(dropped, pd.DataFrame) or dropped.empty:
         return None
     first = [c for c in ("table", "row", "key", "column", "problem") if c in dropped.columns]
@@ -311,6 +323,7 @@ def analyze(
     progress: bool = False,
     force: bool = False,
     dataset_name: str | None = None,
+    read_options: dict | None = None,
 ) -> Analysis:
     """Run every stage on ``dataset`` and write the results into ``out``.
 
@@ -336,6 +349,10 @@ def analyze(
     dataset_name : str, optional
         How the dataset is named in ``summary.json`` and the report (default:
         the path given).
+    read_options : dict, optional
+        Further options of :func:`netanalysis.read_forum` (``orphans``,
+        ``time_unit``, ``time_format``, ``encoding``, ``follow_links``),
+        recorded with the parameters in ``summary.json``.
 
     Every parameter and the output location are checked before any work
     (``ValueError``; :class:`netanalysis.forum.writers.OutputError` for the
@@ -345,15 +362,22 @@ def analyze(
     dataset, out = Path(dataset), Path(out)
     check_parameters(graph=graph, top=top, seed=seed, format=format, on_error=on_error,
                      stability_repeats=stability_repeats)
+    read_options = dict(read_options or {})
+    unknown = sorted(set(read_options) - set(READ_OPTIONS))
+    if unknown:
+        raise ValueError(f"read_options: unknown option(s) {', '.join(map(repr, unknown))}; "
+                         f"options are {', '.join(READ_OPTIONS)}")
+    check_read_options(on_error=on_error, **read_options)
     check_output(out, overwrite=force, inputs=[dataset])
     with output_lock(out):
         return _analyze(dataset, out, graph=graph, top=top, seed=seed, format=format, on_error=on_error,
                         stability_repeats=stability_repeats, progress=progress, force=force,
-                        name=str(dataset) if dataset_name is None else str(dataset_name))
+                        name=str(dataset) if dataset_name is None else str(dataset_name),
+                        read_options=read_options)
 
 
 def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, stability_repeats, progress,
-             force, name: str) -> Analysis:
+             force, name: str, read_options: dict) -> Analysis:
     from ..measures import centrality
     from ..keyplayers import disrupt, key_actors
     from ..roles import forum_roles
@@ -361,7 +385,7 @@ def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, st
     bar = _Progress(progress)
     try:
         with bar.stage("read"):
-            forum = read_forum(dataset, on_error=on_error)
+            forum = read_forum(dataset, on_error=on_error, **read_options)
         with bar.stage("graph"):
             g = _build_graph(forum, graph)
         with bar.stage("centrality"):
@@ -378,17 +402,21 @@ def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, st
                 roles=roles["role"], betweenness=panel["betweenness"] if "betweenness" in panel else None,
             )
         dropped = _dropped_rows(forum)
+        cleared = _dropped_rows(forum, "cleared")
         summary = {
             "dataset": {k: (str(v) if isinstance(v, pd.Timestamp) else v) for k, v in forum.summary().items()},
             "validation": {"derived": list(forum.report.derived), "notes": list(forum.report.notes),
                            "dropped_rows": 0 if dropped is None else int(len(dropped)),
-                           "dropped_file": None if dropped is None else DROPPED_FILE},
+                           "dropped_file": None if dropped is None else DROPPED_FILE,
+                           "cleared_rows": 0 if cleared is None else int(len(cleared)),
+                           "cleared_file": None if cleared is None else CLEARED_FILE},
             "graph": {"kind": g.kind, "directed": g.directed, "weight": g.weight, "nodes": g.n_nodes,
                       "edges": g.n_edges, "total_weight": g.total_weight,
                       "meta": {k: (v if isinstance(v, (int, float, str, bool, type(None), dict, list)) else str(v))
                                for k, v in g.meta.items()}},
             "parameters": {"dataset": name, "graph": graph, "top": top, "seed": seed, "format": format,
                            "on_error": on_error, "stability_repeats": stability_repeats,
+                           **{k: read_options[k] for k in READ_OPTIONS if k in read_options},
                            "threads": numba.get_num_threads()},
             "versions": _versions(),
             "seconds": bar.timings,
@@ -408,6 +436,8 @@ def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, st
                 write_table(disruption, writing(tmp, f"disruption.{format}"), format, safe_csv=True)
                 if dropped is not None:
                     write_table(dropped, writing(tmp, DROPPED_FILE), "csv", safe_csv=True)
+                if cleared is not None:
+                    write_table(cleared, writing(tmp, CLEARED_FILE), "csv", safe_csv=True)
                 summary["seconds"] = dict(bar.timings)
                 html = _report(forum, g, panel, roles, ranked, disruption, summary, Path(name).name)
                 write_graphml(g, writing(tmp, "graph.graphml"), nodes)
