@@ -253,6 +253,13 @@ def _interrupted_message(signum: int) -> str:
     return f"interrupted by {name}; no output written to {out} (a previous output there is unchanged)"
 
 
+def _say_warnings(command: str, report) -> None:
+    """The validation warnings (kept data worth knowing of: ids that differ
+    only by spaces or Unicode form) on the terminal, one line each."""
+    for w in getattr(report, "warnings", ()):
+        print(f"netanalysis {command}: warning: {w}", file=sys.stderr)
+
+
 def _say_dropped(command: str, dropped, where: Path, cleared=None) -> None:
     """Tell on the terminal how many rows were dropped (and replies kept with
     reply_to cleared) and where they are listed."""
@@ -360,6 +367,7 @@ def cmd_pseudonymize(args) -> int:
         write_forum(pseudo, out, format=fmt, overwrite=args.force, marker="pseudonymized", inputs=[src],
                     extra=extra)
     print(f"pseudonymised {args.ids} ids of {forum!r} into {out}")
+    _say_warnings("pseudonymize", forum.report)
     _say_dropped("pseudonymize", dropped, out / DROPPED_FILE, cleared)
     return EXIT_OK
 
@@ -413,6 +421,7 @@ def cmd_analyze(args) -> int:
     if not args.quiet:
         print(f"analysed {result.forum!r}: {result.graph!r}")
         print(f"report: {(out / 'report.html').resolve()}")
+    _say_warnings("analyze", result.forum.report)
     _say_dropped("analyze", _dropped(result.forum.report), out / DROPPED_FILE, _dropped(result.forum.report, "cleared"))
     return EXIT_OK
 

@@ -227,3 +227,22 @@ def test_pseudonymize_reads_with_the_options(ds, tmp_path):
     proc = cli("pseudonymize", ds, out, "--key-file", key, "--time-format", "%Y%m%d")
     assert proc.returncode == 0, proc.stderr
     assert cli("validate", out).returncode == 0
+
+
+def test_warnings_are_shown_and_recorded(ds, tmp_path):
+    """Data kept but worth knowing of (an id that differs from another only
+    by a trailing space) is named on the terminal, in summary.json and in
+    the report."""
+    posts = posts_of(ds)
+    posts.loc[0, "author_id"] += " "
+    posts.to_csv(ds / "posts.csv", index=False, lineterminator="\n")
+    members = pd.read_csv(ds / "members.csv", dtype=str, keep_default_na=False)
+    members = pd.concat([members, pd.DataFrame({"member_id": [posts.loc[0, "author_id"]]})]).fillna("")
+    members.to_csv(ds / "members.csv", index=False, lineterminator="\n")
+    out = tmp_path / "out"
+    proc = cli("analyze", ds, "--out", out, *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert "netanalysis analyze: warning: posts.author_id: member ids that differ" in proc.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert any(w.startswith("posts.author_id: member ids") for w in summary["validation"]["warnings"])
+    assert "surrounding spaces or Unicode normal form" in (out / "report.html").read_text(encoding="utf-8")

@@ -207,6 +207,8 @@ def _report(forum, graph, panel, roles, ranked, disruption, summary, label) -> s
                  "in cleared.csv).", "warn")
     for note in rep.notes:
         sec.text(note, "note")
+    for warning in rep.warnings:
+        sec.text(f"Warning: {warning}", "warn")
     s.append(sec)
 
     s.append(Section("activity", "Activity over time").figure(
@@ -406,6 +408,7 @@ def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, st
         summary = {
             "dataset": {k: (str(v) if isinstance(v, pd.Timestamp) else v) for k, v in forum.summary().items()},
             "validation": {"derived": list(forum.report.derived), "notes": list(forum.report.notes),
+                           "warnings": [str(w) for w in forum.report.warnings],
                            "dropped_rows": 0 if dropped is None else int(len(dropped)),
                            "dropped_file": None if dropped is None else DROPPED_FILE,
                            "cleared_rows": 0 if cleared is None else int(len(cleared)),
