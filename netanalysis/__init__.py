@@ -51,6 +51,7 @@ _LAZY: dict[str, str] = {
         "pagerank", "eigenvector", "katz", "hits", "hub_score", "authority_score",
         "betweenness", "approximate_betweenness", "closeness", "harmonic",
         "coreness", "clustering", "constraint", "effective_size", "ConvergenceError",
+        "communities", "Communities",
     ], _MEASURES),
     # roles
     **dict.fromkeys([

@@ -17,6 +17,7 @@ from ._linear import ConvergenceError
 from .pagerank import pagerank
 from .panel import MEASURE_GROUPS, centrality, panel_columns
 from .structural_holes import constraint, effective_size
+from .communities import Communities, communities
 
 __all__ = [
     "centrality", "panel_columns", "MEASURE_GROUPS",
@@ -24,4 +25,5 @@ __all__ = [
     "pagerank", "eigenvector", "katz", "hits", "hub_score", "authority_score",
     "betweenness", "approximate_betweenness", "closeness", "harmonic",
     "coreness", "clustering", "constraint", "effective_size", "ConvergenceError",
+    "communities", "Communities",
 ]
