@@ -14,8 +14,13 @@ Conventions shared by every converter:
   ``weight=None`` to keep every edge with weight 1.
 * A directed graph maps to a directed graph, an undirected one to an
   undirected one. Parallel edges (multigraphs, repeated rows of an edge list)
-  are summed into one edge, because an :class:`InteractionGraph` weight is a
-  count of interactions.
+  are summed into one edge by default, because an :class:`InteractionGraph`
+  weight is a count of interactions. ``multiedges="min"`` keeps the smallest
+  of their weights instead and ``"max"`` the largest: networkx's shortest
+  paths on a multigraph take the shortest parallel edge, which is the one of
+  smallest weight when weights are lengths (``distance=lambda w: w`` in the
+  path measures) and of largest weight when lengths are ``1 / weight``
+  (``distance="inverse"``).
 * ``to_networkx`` and ``to_igraph`` store the graph's ``kind``, weight
   meaning and ``meta`` as graph attributes, and the ``from_`` functions read
   them back, so that a round trip returns an equal graph.
@@ -53,16 +58,34 @@ def _ids_as_python(ids: pd.Index) -> list:
 
 
 ZERO_WEIGHTS = ("raise", "drop")
+MULTIEDGES = ("sum", "min", "max")
+
+
+def _combine_parallel(src, tgt, w, n: int, directed: bool, how: str):
+    """One edge per node pair (per unordered pair if undirected), its weight
+    the smallest (``how="min"``) or largest (``"max"``) of the pair's edges,
+    in order of first appearance."""
+    if not len(src):
+        return src, tgt, w
+    a, b = (src, tgt) if directed else (np.minimum(src, tgt), np.maximum(src, tgt))
+    keys, first, inverse = np.unique(a * np.int64(n) + b, return_index=True, return_inverse=True)
+    combined = np.full(len(keys), np.inf if how == "min" else -np.inf)
+    (np.minimum if how == "min" else np.maximum).at(combined, inverse, w)
+    order = np.argsort(first, kind="stable")
+    return src[first[order]], tgt[first[order]], combined[order]
 
 
 def _assemble(src, tgt, w, node_ids, directed: bool, kind: str, meaning: str, meta,
-              zero_weights: str = "raise") -> InteractionGraph:
-    """An InteractionGraph from integer edge endpoints (duplicates summed).
+              zero_weights: str = "raise", multiedges: str = "sum") -> InteractionGraph:
+    """An InteractionGraph from integer edge endpoints (duplicates summed, or
+    combined by ``multiedges``).
 
     Edges of weight exactly 0 raise ``ValueError`` (``zero_weights="raise"``)
     or are left out (``"drop"``); see the module notes."""
     if zero_weights not in ZERO_WEIGHTS:
         raise ValueError(f"zero_weights must be one of {ZERO_WEIGHTS}, not {zero_weights!r}")
+    if multiedges not in MULTIEDGES:
+        raise ValueError(f"multiedges must be one of {MULTIEDGES}, not {multiedges!r}")
     n = len(node_ids)
     src = np.asarray(src, dtype=np.int64)
     tgt = np.asarray(tgt, dtype=np.int64)
@@ -80,6 +103,8 @@ def _assemble(src, tgt, w, node_ids, directed: bool, kind: str, meaning: str, me
                 "out, or weight=None to give every edge weight 1")
         keep = ~zero
         src, tgt, w = src[keep], tgt[keep], w[keep]
+    if multiedges != "sum":
+        src, tgt, w = _combine_parallel(src, tgt, w, n, directed, multiedges)
     if not directed:
         # Store both directions; a self-loop only once.
         off = src != tgt
@@ -173,7 +198,8 @@ def _description(attrs: dict, kind, meaning, default_kind: str) -> tuple[str, st
 
 
 def from_networkx(g, weight: str | None = "weight", *, kind: str | None = None,
-                  meaning: str | None = None, zero_weights: str = "raise") -> InteractionGraph:
+                  meaning: str | None = None, zero_weights: str = "raise",
+                  multiedges: str = "sum") -> InteractionGraph:
     """Convert a networkx graph to an :class:`InteractionGraph`.
 
     Parameters
@@ -184,7 +210,7 @@ def from_networkx(g, weight: str | None = "weight", *, kind: str | None = None,
     weight : str or None, default "weight"
         The edge attribute that holds the weight. An edge without it weighs
         1; with ``None`` every edge weighs 1. Parallel edges of a multigraph
-        are summed.
+        are combined by ``multiedges``.
     kind, meaning : str, optional
         The graph's kind and what its weights count; by default read from
         the graph attributes ``kind`` and ``weight_meaning`` (set by
@@ -194,6 +220,11 @@ def from_networkx(g, weight: str | None = "weight", *, kind: str | None = None,
         are summed): an :class:`InteractionGraph` stores no zero weights,
         so by default such an edge is refused with a ``ValueError`` naming
         it; ``"drop"`` leaves it out (its endpoints stay as nodes).
+    multiedges : {"sum", "min", "max"}, default "sum"
+        How parallel edges become one: their weights summed (a count of
+        interactions), or the smallest or largest kept (networkx's rule for
+        distances on multigraphs: the shortest parallel edge; see the
+        module notes).
 
     Returns
     -------
@@ -221,11 +252,12 @@ def from_networkx(g, weight: str | None = "weight", *, kind: str | None = None,
         w.append(1.0 if weight is None else d.get(weight, 1.0))
     kind, meaning, meta = _description(g.graph, kind, meaning, "networkx")
     return _assemble(src, tgt, np.asarray(w, dtype=np.float64), ids, g.is_directed(), kind, meaning, meta,
-                     zero_weights)
+                     zero_weights, multiedges)
 
 
 def from_igraph(g, weight: str | None = "weight", *, kind: str | None = None,
-                meaning: str | None = None, zero_weights: str = "raise") -> InteractionGraph:
+                meaning: str | None = None, zero_weights: str = "raise",
+                multiedges: str = "sum") -> InteractionGraph:
     """Convert an igraph graph to an :class:`InteractionGraph`.
 
     Parameters
@@ -237,7 +269,7 @@ def from_igraph(g, weight: str | None = "weight", *, kind: str | None = None,
     weight : str or None, default "weight"
         The edge attribute that holds the weight (every edge weighs 1 when
         the attribute is absent or ``weight`` is None). Multi-edges are
-        summed.
+        combined by ``multiedges``.
     kind, meaning : str, optional
         As for :func:`from_networkx` (read from the graph attributes by
         default, else ``"igraph"`` and ``"interactions"``).
@@ -246,6 +278,11 @@ def from_igraph(g, weight: str | None = "weight", *, kind: str | None = None,
         summed): an :class:`InteractionGraph` stores no zero weights,
         so by default such an edge is refused with a ``ValueError`` naming
         it; ``"drop"`` leaves it out (its endpoints stay as nodes).
+    multiedges : {"sum", "min", "max"}, default "sum"
+        How parallel edges become one: their weights summed (a count of
+        interactions), or the smallest or largest kept (networkx's rule for
+        distances on multigraphs: the shortest parallel edge; see the
+        module notes).
 
     Returns
     -------
@@ -273,19 +310,21 @@ def from_igraph(g, weight: str | None = "weight", *, kind: str | None = None,
         w = np.ones(len(edges), dtype=np.float64)
     attrs = {a: g[a] for a in g.attributes()}
     kind, meaning, meta = _description(attrs, kind, meaning, "igraph")
-    return _assemble(edges[:, 0], edges[:, 1], w, ids, g.is_directed(), kind, meaning, meta, zero_weights)
+    return _assemble(edges[:, 0], edges[:, 1], w, ids, g.is_directed(), kind, meaning, meta, zero_weights,
+                     multiedges)
 
 
 def from_edgelist(df: pd.DataFrame, source: str = "source", target: str = "target",
                   weight: str | None = "weight", directed: bool = True, nodes=None, *,
                   kind: str = "edgelist", meaning: str = "interactions",
-                  zero_weights: str = "raise") -> InteractionGraph:
+                  zero_weights: str = "raise", multiedges: str = "sum") -> InteractionGraph:
     """Build an :class:`InteractionGraph` from a table of edges.
 
     Parameters
     ----------
     df : pandas.DataFrame
-        One row per edge (or per interaction: repeated pairs are summed).
+        One row per edge (or per interaction: repeated pairs are summed,
+        or combined by ``multiedges``).
     source, target : str
         Columns of the endpoint ids.
     weight : str or None, default "weight"
@@ -304,6 +343,11 @@ def from_edgelist(df: pd.DataFrame, source: str = "source", target: str = "targe
         are summed): an :class:`InteractionGraph` stores no zero weights,
         so by default such an edge is refused with a ``ValueError`` naming
         it; ``"drop"`` leaves it out (its endpoints stay as nodes).
+    multiedges : {"sum", "min", "max"}, default "sum"
+        How parallel edges become one: their weights summed (a count of
+        interactions), or the smallest or largest kept (networkx's rule for
+        distances on multigraphs: the shortest parallel edge; see the
+        module notes).
 
     Returns
     -------
@@ -327,6 +371,13 @@ def from_edgelist(df: pd.DataFrame, source: str = "source", target: str = "targe
     >>> from_edgelist(df, weight=None, directed=False).edges()
       source target  weight
     0      a      b     3.0
+
+    Parallel edges of lengths 2 and 5: networkx's distance is the shorter.
+
+    >>> df = pd.DataFrame({"source": ["a", "a"], "target": ["b", "b"], "weight": [2, 5]})
+    >>> from_edgelist(df, multiedges="min").edges()
+      source target  weight
+    0      a      b     2.0
     """
     for col in (source, target) + ((weight,) if weight is not None else ()):
         if col not in df.columns:
@@ -349,4 +400,4 @@ def from_edgelist(df: pd.DataFrame, source: str = "source", target: str = "targe
         bad = pd.concat([s[src < 0], t[tgt < 0]]).unique()[:5].tolist()
         raise ValueError(f"edge endpoints not in nodes: {bad}")
     w = np.ones(len(df)) if weight is None else pd.to_numeric(df[weight]).to_numpy(dtype=np.float64)
-    return _assemble(src, tgt, w, ids, directed, kind, meaning, {}, zero_weights)
+    return _assemble(src, tgt, w, ids, directed, kind, meaning, {}, zero_weights, multiedges)

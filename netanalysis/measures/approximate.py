@@ -353,6 +353,12 @@ def approximate_betweenness(
         ``max_samples`` (the most the second phase may draw: r with
         ``0.9 delta``, or KADABRA's omega).
 
+    See Also
+    --------
+    netanalysis.measures.betweenness : exact; with ``k=``, networkx's
+        estimator from k sampled sources (one full traversal each, no error
+        bound for a given k).
+
     Notes
     -----
     Paths are sampled in parallel over fixed chunks. The vertex-diameter
