@@ -51,7 +51,7 @@ _LAZY: dict[str, str] = {
         "pagerank", "eigenvector", "katz", "hits", "hub_score", "authority_score",
         "betweenness", "approximate_betweenness", "closeness", "harmonic",
         "coreness", "clustering", "constraint", "effective_size", "ConvergenceError",
-        "communities", "Communities",
+        "communities", "Communities", "elite", "Elite", "rich_club_coefficient",
     ], _MEASURES),
     # roles
     **dict.fromkeys([

@@ -18,6 +18,7 @@ from .pagerank import pagerank
 from .panel import MEASURE_GROUPS, centrality, panel_columns
 from .structural_holes import constraint, effective_size
 from .communities import Communities, communities
+from .elite import Elite, elite, rich_club_coefficient
 
 __all__ = [
     "centrality", "panel_columns", "MEASURE_GROUPS",
@@ -25,5 +26,5 @@ __all__ = [
     "pagerank", "eigenvector", "katz", "hits", "hub_score", "authority_score",
     "betweenness", "approximate_betweenness", "closeness", "harmonic",
     "coreness", "clustering", "constraint", "effective_size", "ConvergenceError",
-    "communities", "Communities",
+    "communities", "Communities", "elite", "Elite", "rich_club_coefficient",
 ]
