@@ -4,7 +4,7 @@ The generator builds the records of a forum (posts, threads, subforums,
 members, private messages; structure only, no text) together with each
 member's true role, so that role detection and key-actor rankings can be
 tested on something shaped like the fora of van der Bruggen & Blokland
-(Table 1 of the 2021 Dutch summary; see ``/work/shared/domain.md``).
+(Table 1 of the 2021 Dutch summary).
 
 Public API
 ----------

@@ -362,7 +362,7 @@ def test_parallel_kernels_match_serial_bit_for_bit(monkeypatch, distance, direct
     graph = forum_like(rng, 300, directed)
     serial = path_measures(graph, distance=distance)
     serial_bc = betweenness(graph, distance=distance)
-    monkeypatch.setattr(_traversal, "_PARALLEL_WORK", 0)
+    monkeypatch.setattr(_traversal._path_kernel, "min_work", 0)
     before = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
@@ -381,8 +381,9 @@ def test_parallel_kernels_match_serial_bit_for_bit(monkeypatch, distance, direct
 def test_kernels_cached_and_survive_missing_cache_location():
     """The kernels have an on-disk cache; a function whose source has no
     file (so no cache location) still compiles through the same decorator."""
-    for kernel in (_traversal._path_chunk, _traversal._path_kernel_parallel,
-                   _traversal._sample_chunk, _traversal._sample_kernel_parallel):
+    for kernel in (_traversal._path_chunk, _traversal._path_kernel.parallel,
+                   _traversal._path_kernel.serial, _traversal._sample_chunk,
+                   _traversal._sample_kernel.parallel, _traversal._sample_kernel.serial):
         assert type(kernel._cache).__name__ == "FunctionCache"
     namespace: dict = {}
     exec(compile("def twice(x):\n    return 2 * x\n", "<no file>", "exec"), namespace)
@@ -446,7 +447,7 @@ def test_approximation_reproducible_and_thread_independent(monkeypatch, distance
     rng = np.random.default_rng(9)
     graph = forum_like(rng, 200, directed=False)
     a = approximate_betweenness(graph, epsilon=0.05, seed=3, distance=distance)
-    monkeypatch.setattr(_traversal, "_PARALLEL_WORK", 0)
+    monkeypatch.setattr(_traversal._sample_kernel, "min_work", 0)
     before = numba.get_num_threads()
     try:
         numba.set_num_threads(1)

@@ -333,8 +333,8 @@ def test_incremental_harmonic_sums_match_direct_searches():
         removed = np.zeros(n, dtype=bool)
         removed[rng.choice(n, size=3, replace=False)] = True
         every = np.arange(n, dtype=np.int64)
-        direct = kernels._harmonic_matrix(s.indptr, s.indices, removed, every, every, 16)
-        drops = kernels._harmonic_drops(s.indptr, s.indices, removed, every, every, 16)
+        direct = kernels._harmonic_matrix(s.indptr, s.indices, removed, every, every)
+        drops = kernels._harmonic_drops(s.indptr, s.indices, removed, every, every)
         np.testing.assert_allclose(drops, direct, rtol=0, atol=1e-12)
 
 
@@ -375,8 +375,8 @@ def test_pair_distances_match_networkx(directed):
         if not directed:  # the undirected structure, as the library builds it
             s = _structure(_from_nx(g))
             assert (s.indptr == arrays[0]).all() and (s.indices == arrays[1]).all()
-        got = kernels._pair_distances_ser(*arrays, removed, s_all, t_all, 16)
-        assert (kernels._pair_distances_par(*arrays, removed, s_all, t_all, 3) == got).all()
+        got = kernels._pair_distances_kernel.serial(*arrays, removed, s_all, t_all, 16)
+        assert (kernels._pair_distances_kernel.parallel(*arrays, removed, s_all, t_all, 3) == got).all()
         for k, (s_, t_) in enumerate(zip(s_all.tolist(), t_all.tolist())):
             if s_ == t_ or removed[s_] or removed[t_]:
                 expected = -2  # not a pair of two distinct members present
@@ -477,14 +477,14 @@ def test_sampled_efficiency_same_bytes_for_any_thread_count():
         results = []
         for t in (1, threads):
             numba.set_num_threads(t)
-            d = kernels._pair_distances_par(s.indptr, s.indices, s.indptr, s.indices, removed,
-                                            src, dst, 16)
+            d = kernels._pair_distances_kernel.parallel(s.indptr, s.indices, s.indptr, s.indices,
+                                                        removed, src, dst, 16)
             results.append((d.tobytes(), _efficiency(s, removed, sample)))
     finally:
         numba.set_num_threads(threads)
     assert results[0] == results[1]
-    serial = kernels._pair_distances_ser(s.indptr, s.indices, s.indptr, s.indices, removed,
-                                         src, dst, 16)
+    serial = kernels._pair_distances_kernel.serial(s.indptr, s.indices, s.indptr, s.indices,
+                                                   removed, src, dst, 16)
     assert serial.tobytes() == results[0][0]
     again = _efficiency(s, removed, _pair_sample(s.n, size, np.random.default_rng(9)))
     assert again == results[0][1]

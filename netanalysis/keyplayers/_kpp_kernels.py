@@ -6,9 +6,11 @@ self-loops) and on boolean ``removed`` masks: a removed node and its edges
 are absent (the pair distances also take a directed graph: out-edges and
 in-edges as two CSR pairs). Nothing builds an ``n x n`` array.
 
-Parallel kernels split their work into a fixed number of chunks (item ``i``
-goes to chunk ``i % n_chunks``), each chunk with its own work arrays, and
-write one result per item: results do not depend on the number of threads.
+Parallel kernels (:class:`netanalysis._numba.DualKernel` s of the kind
+``SEARCHES``: a serial and a parallel build with separate cache entries)
+split their work into a fixed number of chunks (item ``i`` goes to chunk
+``i % n_chunks``), each chunk with its own work arrays, and write one
+result per item: results do not depend on the number of threads.
 Traversals reset only the nodes they touched, so one traversal costs time
 proportional to the part of the graph it reaches.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
+from .._numba import SEARCHES, dual_kernel
 from .._numba import jit as _jit
 
 __all__: list[str] = []
@@ -216,7 +219,8 @@ def _harmonic_from(indptr, indices, removed, extra, s, dist, queue):
     return total
 
 
-def _harmonic_matrix_py(indptr, indices, removed, extras, sources, n_chunks):
+@dual_kernel(kind=SEARCHES)
+def _harmonic_matrix_kernel(indptr, indices, removed, extras, sources, n_chunks):
     """``out[i, j]``: harmonic sum of source ``sources[j]`` in
     ``G - removed - {extras[i]}`` (``extras[i] = -1`` removes nothing more);
     NaN where the source itself is removed."""
@@ -312,7 +316,8 @@ def _pair_distance(indptr, indices, rindptr, rindices, removed, s, t, level, que
     return dist
 
 
-def _pair_distances_py(indptr, indices, rindptr, rindices, removed, sources, targets,
+@dual_kernel(kind=SEARCHES)
+def _pair_distances_kernel(indptr, indices, rindptr, rindices, removed, sources, targets,
                        n_chunks):
     """``out[k]``: hop distance from ``sources[k]`` to ``targets[k]`` in
     ``G - removed`` (:func:`_pair_distance`), -1 when unreachable and -2
@@ -342,7 +347,7 @@ def _pair_distances_py(indptr, indices, rindptr, rindices, removed, sources, tar
 @_jit()
 def _harmonic_drops_from(indptr, indices, removed, candidates, s, out, j,
                          dist, npar, queue, dp, nd, dom, touched):
-    """Column ``j`` of :func:`_harmonic_drops_py` for source ``s``.
+    """Column ``j`` of :func:`_harmonic_drops_kernel` for source ``s``.
 
     One breadth-first search of ``G - removed`` from ``s`` records the
     distances and, for each node, its number of parents in the
@@ -441,8 +446,9 @@ def _harmonic_drops_from(indptr, indices, removed, candidates, s, out, j,
         npar[queue[t]] = 0
 
 
-def _harmonic_drops_py(indptr, indices, removed, candidates, sources, n_chunks):
-    """Same as :func:`_harmonic_matrix_py` with ``extras = candidates``
+@dual_kernel(kind=SEARCHES)
+def _harmonic_drops_kernel(indptr, indices, removed, candidates, sources, n_chunks):
+    """Same as :func:`_harmonic_matrix_kernel` with ``extras = candidates``
     (``out[i, j]``: harmonic sum of ``sources[j]`` in ``G - removed -
     {candidates[i]}``, NaN where the source is removed or is the candidate),
     but with one breadth-first search per source instead of one per
@@ -513,7 +519,8 @@ def _reach_value(d, m):
     return 1.0 if d <= m else 0.0
 
 
-def _reach_gains_py(indptr, indices, base_dist, candidates, m, n_chunks):
+@dual_kernel(kind=SEARCHES)
+def _reach_gains_kernel(indptr, indices, base_dist, candidates, m, n_chunks):
     """For each candidate ``v`` (not in the base set B: ``base_dist[v] > 0``)
     the change of ``sum_{j not in B} value(d(B, j))`` when ``v`` joins B.
 
@@ -557,52 +564,43 @@ def _reach_gains_py(indptr, indices, base_dist, candidates, m, n_chunks):
     return gains
 
 
-# Each item is computed on its own, so the serial and the parallel builds give
-# the same bytes; the serial one avoids the cost of starting the thread pool
-# (milliseconds, far more on a busy machine) when the work is small.
-_PARALLEL_WORK = 2_000_000
-
-_harmonic_matrix_par = _jit(parallel=True)(_harmonic_matrix_py)
-_harmonic_matrix_ser = _jit()(_harmonic_matrix_py)
-_harmonic_drops_par = _jit(parallel=True)(_harmonic_drops_py)
-_harmonic_drops_ser = _jit()(_harmonic_drops_py)
-_reach_gains_par = _jit(parallel=True)(_reach_gains_py)
-_reach_gains_ser = _jit()(_reach_gains_py)
-_pair_distances_par = _jit(parallel=True)(_pair_distances_py)
-_pair_distances_ser = _jit()(_pair_distances_py)
+# Each item is computed on its own, so the serial and the parallel builds
+# give the same bytes; the serial one avoids the cost of starting the thread
+# pool (milliseconds, far more on a busy machine) when the work is small. The
+# threshold and the chunk count are those of the kind SEARCHES.
 
 
-def _harmonic_matrix(indptr, indices, removed, extras, sources, n_chunks):
-    """See :func:`_harmonic_matrix_py`; parallel when the work is large."""
+def _harmonic_matrix(indptr, indices, removed, extras, sources):
+    """See :func:`_harmonic_matrix_kernel`; parallel when the work is large."""
     work = len(extras) * len(sources) * (len(indices) + len(indptr))
-    kernel = _harmonic_matrix_par if work > _PARALLEL_WORK else _harmonic_matrix_ser
-    return kernel(indptr, indices, removed, extras, sources, n_chunks)
+    n_chunks = SEARCHES.n_chunks(len(extras) * len(sources))
+    return _harmonic_matrix_kernel(work, indptr, indices, removed, extras, sources, n_chunks)
 
 
-def _harmonic_drops(indptr, indices, removed, candidates, sources, n_chunks):
-    """See :func:`_harmonic_drops_py`; parallel when the work is large."""
+def _harmonic_drops(indptr, indices, removed, candidates, sources):
+    """See :func:`_harmonic_drops_kernel`; parallel when the work is large."""
     work = len(sources) * (len(indices) + len(indptr))
-    kernel = _harmonic_drops_par if work > _PARALLEL_WORK else _harmonic_drops_ser
-    return kernel(indptr, indices, removed, candidates, sources, n_chunks)
+    return _harmonic_drops_kernel(work, indptr, indices, removed, candidates, sources,
+                                  SEARCHES.n_chunks(len(sources)))
 
 
-def _pair_distances(indptr, indices, rindptr, rindices, removed, sources, targets, n_chunks):
-    """See :func:`_pair_distances_py`; parallel when the work may be large.
+def _pair_distances(indptr, indices, rindptr, rindices, removed, sources, targets):
+    """See :func:`_pair_distances_kernel`; parallel when the work may be large.
 
     A pair's cost is not known beforehand; a bidirectional search on graphs
     with hubs touches about ``sqrt(m)`` edges, the estimate used here (738
     pairs on the forum-a reply graph take about 0.3 ms, where starting the
     thread pool would cost as much)."""
     work = len(sources) * np.sqrt(len(indices) + len(indptr))
-    kernel = _pair_distances_par if work > _PARALLEL_WORK else _pair_distances_ser
-    return kernel(indptr, indices, rindptr, rindices, removed, sources, targets, n_chunks)
+    return _pair_distances_kernel(work, indptr, indices, rindptr, rindices, removed, sources,
+                                  targets, SEARCHES.n_chunks(len(sources)))
 
 
-def _reach_gains(indptr, indices, base_dist, candidates, m, n_chunks):
-    """See :func:`_reach_gains_py`; parallel when the work may be large."""
+def _reach_gains(indptr, indices, base_dist, candidates, m):
+    """See :func:`_reach_gains_kernel`; parallel when the work may be large."""
     work = len(candidates) * (len(indices) + len(indptr))
-    kernel = _reach_gains_par if work > _PARALLEL_WORK else _reach_gains_ser
-    return kernel(indptr, indices, base_dist, candidates, m, n_chunks)
+    return _reach_gains_kernel(work, indptr, indices, base_dist, candidates, m,
+                               SEARCHES.n_chunks(len(candidates)))
 
 
 @_jit()

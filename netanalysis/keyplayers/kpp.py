@@ -53,7 +53,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-import numba
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -66,9 +65,6 @@ __all__ = ["key_player_set", "key_player_score", "KeyPlayerResult", "sample_size
 
 OBJECTIVES = ("fragmentation", "distance_fragmentation", "reach")
 
-# Fixed chunk count for the parallel kernels (results never depend on the
-# number of threads, see _kpp_kernels).
-_MIN_CHUNKS = 16
 # Relative margin a swap must gain: guards against float noise in sums.
 _REL_TOL = 1e-10
 # Default search effort (see key_player_set): random restarts on graphs of
@@ -116,10 +112,6 @@ def _structure(graph: InteractionGraph) -> _Structure:
     dtype = np.int32 if a.nnz < np.iinfo(np.int32).max else np.int64
     return _Structure(und, np.ascontiguousarray(a.indptr, dtype=dtype),
                       np.ascontiguousarray(a.indices, dtype=dtype))
-
-
-def _n_chunks(n_items: int) -> int:
-    return max(1, min(n_items, max(_MIN_CHUNKS, numba.get_num_threads())))
 
 
 def _mask(n: int, members) -> np.ndarray:
@@ -292,8 +284,7 @@ def _source_efficiency(structure: _Structure, removed: np.ndarray, sources: np.n
     if len(src) == 0:
         raise ValueError("no sampled source remains; use a larger sample")
     h = _k._harmonic_matrix(structure.indptr, structure.indices, removed,
-                            np.array([-1], dtype=np.int64), src.astype(np.int64),
-                            _n_chunks(len(src)))[0]
+                            np.array([-1], dtype=np.int64), src.astype(np.int64))[0]
     return float(h.mean() / (n_left - 1))
 
 
@@ -321,8 +312,7 @@ def _efficiency(structure: _Structure, removed: np.ndarray, sample: _PairSample 
         return _source_efficiency(structure, removed, np.flatnonzero(~removed)), 0.0
     sources, targets = sample.pairs(removed)
     d = _k._pair_distances(structure.indptr, structure.indices, structure.indptr,
-                           structure.indices, removed, sources, targets,
-                           _n_chunks(len(sources)))
+                           structure.indices, removed, sources, targets)
     if (d < -1).any():
         raise RuntimeError("a sampled pair is not two distinct members present")
     inverse = np.zeros(len(d))
@@ -429,8 +419,7 @@ class _DistanceFragmentation(_Objective):
         if n_left < 2:
             return np.ones(len(candidates))
         h = _k._harmonic_drops(self.s.indptr, self.s.indices, removed,
-                               np.asarray(candidates, dtype=np.int64), self.sources,
-                               _n_chunks(len(self.sources)))
+                               np.asarray(candidates, dtype=np.int64), self.sources)
         return 1.0 - np.nanmean(h, axis=1) / (n_left - 1)
 
 
@@ -450,8 +439,7 @@ class _Reach(_Objective):
         d = self._distances(base)
         gains = _k._reach_gains(self.s.indptr, self.s.indices, d,
                                 np.asarray(candidates, dtype=np.int64),
-                                -1 if self.m is None else int(self.m),
-                                _n_chunks(len(candidates)))
+                                -1 if self.m is None else int(self.m))
         return _reach_from_distances(d, self.m, self.n) + gains / self.n
 
 

@@ -7,14 +7,13 @@ wrap these and return pandas objects.
 """
 from __future__ import annotations
 
-import types
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from numba import prange
 
-from .._numba import jit
+from .._numba import SPARSE_PRODUCTS, TRIANGLES, DualKernel, dual_kernel, jit  # noqa: F401
 from scipy.sparse import csgraph
 from scipy.sparse import linalg as spla
 
@@ -39,48 +38,10 @@ class ConvergenceError(RuntimeError):
     iterations (networkx raises ``PowerIterationFailedConvergence`` here)."""
 
 
-# Below this much work (stored entries plus nodes) a kernel runs serially: a
-# parallel launch costs tens of microseconds, far more on a busy machine,
-# which dominates small graphs and iterative measures that launch a kernel
-# per iteration.
-PARALLEL_MIN_WORK = 200_000
-# Sparse products are bound by memory and gather latency, not arithmetic: on
-# the 2-core shared reference machine a second thread never paid at 10^6
-# entries (2.9 ms parallel against 2.5 ms serial per PageRank sweep; 7 ms
-# when the other core was busy), so they go parallel only on larger graphs.
-MEMORY_BOUND_MIN_WORK = 4_000_000
-
-
-class DualKernel:
-    """A kernel compiled twice from one source: serially (``range``) and in
-    parallel (``prange``); calling it as ``kernel(work, *args)`` picks by the
-    size of the work."""
-
-    def __init__(self, py_func, min_work: int = PARALLEL_MIN_WORK):
-        self.min_work = min_work
-        self.parallel = jit(parallel=True)(py_func)
-        # A renamed copy: numba names its cache files after the qualified
-        # name, so the two compilations must not share one.
-        clone = types.FunctionType(py_func.__code__, py_func.__globals__,
-                                   py_func.__name__ + "_serial", py_func.__defaults__,
-                                   py_func.__closure__)
-        clone.__qualname__ = py_func.__qualname__ + "_serial"
-        clone.__module__ = py_func.__module__
-        clone.__doc__ = py_func.__doc__
-        self.serial = jit()(clone)
-        self.__doc__ = py_func.__doc__
-
-    def __call__(self, work: int, *args):
-        kernel = self.parallel if work >= self.min_work else self.serial
-        return kernel(*args)
-
-
-def dual_kernel(py_func=None, *, min_work: int = PARALLEL_MIN_WORK):
-    """Decorator making a :class:`DualKernel` (``@dual_kernel`` or
-    ``@dual_kernel(min_work=...)``)."""
-    if py_func is None:
-        return lambda f: DualKernel(f, min_work)
-    return DualKernel(py_func, min_work)
+# The thresholds live with the kernel kinds in netanalysis/_numba.py; these
+# names are kept for the modules that import them from here.
+PARALLEL_MIN_WORK = TRIANGLES.min_work
+MEMORY_BOUND_MIN_WORK = SPARSE_PRODUCTS.min_work
 
 
 def unsigned(index: np.ndarray) -> np.ndarray:
@@ -266,13 +227,15 @@ def row_dot(indptr, indices, data, weighted, x, j):
     return (s0 + s1) + (s2 + s3)
 
 
-@dual_kernel(min_work=MEMORY_BOUND_MIN_WORK)
+@dual_kernel(kind=SPARSE_PRODUCTS)
 def _spmv_kernel(indptr, indices, data, weighted, x, out):
-    total = 0.0
     for i in prange(out.shape[0]):
-        s = row_dot(indptr, indices, data, weighted, x, i)
-        out[i] = s
-        total += s
+        out[i] = row_dot(indptr, indices, data, weighted, x, i)
+    # summed in row order after the parallel loop: the same bytes for any
+    # number of threads (a prange reduction adds per-thread partial sums)
+    total = 0.0
+    for i in range(out.shape[0]):
+        total += out[i]
     return total
 
 

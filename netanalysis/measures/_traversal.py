@@ -9,7 +9,10 @@ shortest path, and dropping it keeps the inner loops branch-free.
 Kernels are compiled once and cached on disk (``cache=True``) so that a new
 process loads machine code instead of compiling again. If no cache location
 is writable numba refuses ``cache=True`` at decoration time; we then compile
-without a disk cache instead of failing to import.
+without a disk cache instead of failing to import. The drivers are
+:class:`netanalysis._numba.DualKernel` s of the kind ``SEARCHES``: a serial
+and a parallel build with separate cache entries, one work threshold and
+one chunk count.
 
 Conventions shared by the kernels:
 
@@ -26,10 +29,10 @@ Conventions shared by the kernels:
 """
 from __future__ import annotations
 
-import numba
 import numpy as np
 from numba import prange
 
+from .._numba import SEARCHES, dual_kernel
 from .._numba import jit as _jit
 
 __all__: list[str] = []
@@ -381,11 +384,11 @@ def _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
                 pos[t] = -1
 
 
-@_jit(parallel=True)
-def _path_kernel_parallel(n_chunks, indptr, indices, lengths, weighted, sources,
-                          src_weight, tgt_weight, bc, dsum, nreach, harm, in_reach, out_reach,
-                          rindptr, rindices):
-    """All chunks of :func:`_path_chunk`, in parallel."""
+@dual_kernel(kind=SEARCHES)
+def _path_kernel(n_chunks, indptr, indices, lengths, weighted, sources,
+                 src_weight, tgt_weight, bc, dsum, nreach, harm, in_reach, out_reach,
+                 rindptr, rindices):
+    """All chunks of :func:`_path_chunk` (in parallel in the parallel build)."""
     for c in prange(n_chunks):
         _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
                     src_weight, tgt_weight, bc, dsum, nreach, harm, in_reach, out_reach,
@@ -722,10 +725,10 @@ def _sample_chunk(c, n_chunks, indptr, indices, lengths, rindptr, rindices, rlen
             pos[t] = -1
 
 
-@_jit(parallel=True)
-def _sample_kernel_parallel(n_chunks, indptr, indices, lengths, rindptr, rindices, rlengths,
-                            weighted, sources, targets, seeds, counts):
-    """All chunks of :func:`_sample_chunk`, in parallel."""
+@dual_kernel(kind=SEARCHES)
+def _sample_kernel(n_chunks, indptr, indices, lengths, rindptr, rindices, rlengths,
+                   weighted, sources, targets, seeds, counts):
+    """All chunks of :func:`_sample_chunk` (in parallel in the parallel build)."""
     for c in prange(n_chunks):
         _sample_chunk(c, n_chunks, indptr, indices, lengths, rindptr, rindices, rlengths,
                       weighted, sources, targets, seeds, counts)
@@ -780,22 +783,9 @@ def _dag_longest_path(n_nodes, tails, heads, node_weight):
 # ---------------------------------------------------------------------------
 # drivers: split the work into chunks, run them in parallel when worth it
 
-# Chunks per kernel call. Fixed (not one per thread) so that partial sums are
+# Chunks and the work threshold are those of the kind SEARCHES
+# (netanalysis/_numba.py): a fixed number of chunks, so that partial sums are
 # added in the same order whatever the number of threads.
-_MIN_CHUNKS = 16
-
-# Below this many edge and node visits a kernel runs on the calling thread:
-# waking the thread pool costs more than it saves, above all on a busy
-# machine where a worker may wait a whole time slice to be scheduled.
-_PARALLEL_WORK = 4_000_000
-
-
-def _n_chunks(n_items: int) -> int:
-    return max(1, min(n_items, max(_MIN_CHUNKS, numba.get_num_threads())))
-
-
-def _parallel(n_items: int, work_per_item: int) -> bool:
-    return numba.get_num_threads() > 1 and n_items * work_per_item >= _PARALLEL_WORK
 
 
 def path_sums(indptr, indices, lengths, weighted, sources, src_weight, tgt_weight,
@@ -807,18 +797,14 @@ def path_sums(indptr, indices, lengths, weighted, sources, src_weight, tgt_weigh
     if rindptr is None:
         rindptr = rindices = indptr[:0]
     n = indptr.shape[0] - 1
-    n_chunks = _n_chunks(len(sources))
+    n_chunks = SEARCHES.n_chunks(len(sources))
     bc_part = np.zeros((n_chunks, n if bc else 0))
     dist_parts = [np.zeros((n_chunks, n if dist else 0)) for _ in range(3)]
     inr_part = np.zeros((n_chunks, n if reach else 0))
     out_reach = np.zeros(n if reach else 0)
     args = (indptr, indices, lengths, weighted, sources, src_weight, tgt_weight,
             bc_part, *dist_parts, inr_part, out_reach, rindptr, rindices)
-    if _parallel(len(sources), indices.shape[0] + n):
-        _path_kernel_parallel(n_chunks, *args)
-    else:
-        for c in range(n_chunks):
-            _path_chunk(c, n_chunks, *args)
+    _path_kernel(len(sources) * (indices.shape[0] + n), n_chunks, *args)
     sums = [part.sum(axis=0) for part in (bc_part, *dist_parts, inr_part)]
     return (*sums, out_reach)
 
@@ -828,14 +814,10 @@ def sample_counts(indptr, indices, lengths, rindptr, rindices, rlengths, weighte
     """How many sampled shortest paths each node is interior to (see
     :func:`_sample_chunk`)."""
     n = indptr.shape[0] - 1
-    n_chunks = _n_chunks(len(sources))
+    n_chunks = SEARCHES.n_chunks(len(sources))
     counts = np.zeros((n_chunks, n), np.int64)
     args = (indptr, indices, lengths, rindptr, rindices, rlengths, weighted,
             sources, targets, seeds, counts)
     # a sampled search stops early: count a tenth of the graph per sample
-    if _parallel(len(sources), (indices.shape[0] + n) // 10):
-        _sample_kernel_parallel(n_chunks, *args)
-    else:
-        for c in range(n_chunks):
-            _sample_chunk(c, n_chunks, *args)
+    _sample_kernel(len(sources) * ((indices.shape[0] + n) // 10), n_chunks, *args)
     return counts.sum(axis=0)

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import scipy.sparse as sp
 from numba import prange
 
-from .._numba import jit
+from .._numba import TRIANGLES, jit
 
 from ._linear import dual_kernel, transpose, unsigned
 
@@ -170,7 +169,7 @@ def skeleton(adj: sp.csr_array, symmetric: bool = False) -> Skeleton:
                     o_indptr=o_indptr, o_target=o_target, o_pos_fw=o_pos_fw, o_pos_bw=o_pos_bw)
 
 
-@dual_kernel
+@dual_kernel(kind=TRIANGLES)
 def _triangle_kernel(n, o_indptr, o_target, o_pos_fw, o_pos_bw, b_cnt, b_w, w_sym,
                      p, q, n_slots, do_count, unit_count, do_wprod, do_barrat, do_holes, n_chunks):
     # One accumulator per chunk, chunk c taking nodes c, c + n_chunks, ...:
@@ -278,7 +277,9 @@ def triangle_sums(skel: Skeleton, *, count: bool = False, b_cnt=None, b_w=None, 
     do_holes = p is not None
     n = skel.n_nodes
     work = skel.indices.shape[0] + n
-    n_chunks = numba.get_num_threads() if work >= _triangle_kernel.min_work else 1
+    # a fixed number of chunks (never the number of threads): the same bytes
+    # for any number of threads
+    n_chunks = TRIANGLES.chunks if work >= _triangle_kernel.min_work else 1
     node_acc, edge_acc = _triangle_kernel(
         work, n, unsigned(skel.o_indptr), unsigned(skel.o_target), skel.o_pos_fw, skel.o_pos_bw,
         _EMPTY if b_cnt is None else b_cnt, _EMPTY if b_w is None else b_w,

@@ -53,30 +53,31 @@ from numba import prange
 
 from ..graphs import InteractionGraph
 from ._common import as_series
-from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, InEdges, dual_kernel, has_cycle, in_edges, row_dot, unsigned
+from .._numba import SPARSE_PRODUCTS
+from ._linear import ConvergenceError, InEdges, dual_kernel, has_cycle, in_edges, row_dot, unsigned
 
 __all__ = ["eigenvector"]
 
 
-@dual_kernel(min_work=MEMORY_BOUND_MIN_WORK)
+@dual_kernel(kind=SPARSE_PRODUCTS)
 def _shifted_sweep(indptr, indices, data, weighted, x, y):
     """``y = (M + I) x`` for the CSR ``M``; returns ``||y||_2^2``."""
-    sumsq = 0.0
     for j in prange(y.shape[0]):
-        s = x[j] + row_dot(indptr, indices, data, weighted, x, j)
-        y[j] = s
-        sumsq += s * s
+        y[j] = x[j] + row_dot(indptr, indices, data, weighted, x, j)
+    sumsq = 0.0  # in node order, after the parallel loop (thread-independent)
+    for j in range(y.shape[0]):
+        sumsq += y[j] * y[j]
     return sumsq
 
 
-@dual_kernel(min_work=MEMORY_BOUND_MIN_WORK)
+@dual_kernel(kind=SPARSE_PRODUCTS)
 def _rescale_and_change(y, scale, x):
     """``y *= scale``; returns ``||y - x||_1``."""
-    err = 0.0
     for j in prange(y.shape[0]):
-        v = y[j] * scale
-        y[j] = v
-        err += abs(v - x[j])
+        y[j] = y[j] * scale
+    err = 0.0  # in node order, after the parallel loop (thread-independent)
+    for j in range(y.shape[0]):
+        err += abs(y[j] - x[j])
     return err
 
 

@@ -52,20 +52,20 @@ from numba import prange
 
 from ..graphs import InteractionGraph
 from ._common import as_series
-from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, InEdges, dual_kernel, in_edges, row_dot, spectral_radius, unsigned
+from .._numba import SPARSE_PRODUCTS
+from ._linear import ConvergenceError, InEdges, dual_kernel, in_edges, row_dot, spectral_radius, unsigned
 
 __all__ = ["katz"]
 
 
-@dual_kernel(min_work=MEMORY_BOUND_MIN_WORK)
+@dual_kernel(kind=SPARSE_PRODUCTS)
 def _katz_sweep(indptr, indices, data, weighted, x, alpha, beta, y):
     """``y = alpha M x + beta`` for the CSR ``M``; returns ``||y - x||_1``."""
-    err = 0.0
     for j in prange(y.shape[0]):
-        s = row_dot(indptr, indices, data, weighted, x, j)
-        v = alpha * s + beta[j]
-        y[j] = v
-        err += abs(v - x[j])
+        y[j] = alpha * row_dot(indptr, indices, data, weighted, x, j) + beta[j]
+    err = 0.0  # in node order, after the parallel loop (thread-independent)
+    for j in range(y.shape[0]):
+        err += abs(y[j] - x[j])
     return err
 
 

@@ -38,12 +38,13 @@ from numba import prange
 
 from ..graphs import InteractionGraph
 from ._common import as_series
-from ._linear import MEMORY_BOUND_MIN_WORK, ConvergenceError, InEdges, dual_kernel, in_edges, row_dot, unsigned
+from .._numba import SPARSE_PRODUCTS
+from ._linear import ConvergenceError, InEdges, dual_kernel, in_edges, row_dot, unsigned
 
 __all__ = ["pagerank"]
 
 
-@dual_kernel(min_work=MEMORY_BOUND_MIN_WORK)
+@dual_kernel(kind=SPARSE_PRODUCTS)
 def _sweep(indptr, indices, data, weighted, scaled, inv_out, x_old, x_new, scaled_new,
            alpha, uniform, constant, dangling_mass, dangling_weights, teleport):
     """One PageRank iteration over the in-edge CSR.
@@ -52,8 +53,6 @@ def _sweep(indptr, indices, data, weighted, scaled, inv_out, x_old, x_new, scale
     and ``scaled_new``; returns the L1 change and the new dangling mass.
     """
     n = x_new.shape[0]
-    err = 0.0
-    dangling_next = 0.0
     for j in prange(n):
         s = row_dot(indptr, indices, data, weighted, scaled, j)
         if uniform:
@@ -61,10 +60,15 @@ def _sweep(indptr, indices, data, weighted, scaled, inv_out, x_old, x_new, scale
         else:
             v = alpha * (s + dangling_mass * dangling_weights[j]) + (1.0 - alpha) * teleport[j]
         x_new[j] = v
+        scaled_new[j] = v * inv_out[j]
+    # sums in node order after the parallel loop: the same bytes for any
+    # number of threads
+    err = 0.0
+    dangling_next = 0.0
+    for j in range(n):
+        v = x_new[j]
         err += abs(v - x_old[j])
-        w = inv_out[j]
-        scaled_new[j] = v * w
-        if w == 0.0:
+        if inv_out[j] == 0.0:
             dangling_next += v
     return err, dangling_next
 
