@@ -100,12 +100,16 @@ def _na_warm(ctx, key):
     small = InteractionGraph(sub, np.arange(m), directed=g.directed)
     params = {"epsilon": 0.2, "delta": 0.1}
     NA_MEASURES[key]({**ctx, "graph": small, "n": m}, params)
-    threshold = _traversal._PARALLEL_WORK
-    _traversal._PARALLEL_WORK = 0
+    # every DualKernel of the traversal module: its parallel build forced
+    kernels = [k for k in vars(_traversal).values() if hasattr(k, "min_work") and hasattr(k, "parallel")]
+    saved = [k.min_work for k in kernels]
+    for k in kernels:
+        k.min_work = 0
     try:
         NA_MEASURES[key]({**ctx, "graph": small, "n": m}, params)
     finally:
-        _traversal._PARALLEL_WORK = threshold
+        for k, w in zip(kernels, saved):
+            k.min_work = w
 
 
 def _na_panel(ctx, p):

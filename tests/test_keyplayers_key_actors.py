@@ -1,6 +1,9 @@
 """key_actors and stability on small forums."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,8 +11,12 @@ import pytest
 import synthetic
 from netanalysis.graphs import reply_graph
 from netanalysis.keyplayers import KEY_ROLES, key_actors, stability
-from netanalysis.keyplayers.key_actors import _percentiles
+from netanalysis.keyplayers.key_actors import (
+    KEY_ACTOR_EVIDENCE, KEY_ACTOR_MODEL, _log_rank, key_actor_evidence,
+)
 from netanalysis.roles import forum_roles
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -17,9 +24,27 @@ def tiny():
     return synthetic.generate_forum("tiny", seed=4)
 
 
-def test_percentiles_share_ties_at_the_lower_rank():
-    df = pd.DataFrame({"x": [0.0, 0.0, 0.0, 5.0, 9.0]})
-    assert _percentiles(df)["x"].tolist() == [0.0, 0.0, 0.0, 0.75, 1.0]
+def test_log_rank_evidence():
+    """ln(n / r), r the mid-rank from the top among the members taking part;
+    ties share it, the others get 0."""
+    v = np.array([9.0, 5.0, 0.0, 0.0, 0.0, 7.0])
+    among = np.array([True, True, True, True, False, False])
+    e = _log_rank(v, among)
+    n = 4
+    assert e[0] == pytest.approx(np.log(n / 1))          # first
+    assert e[1] == pytest.approx(np.log(n / 2))          # second
+    assert e[2] == e[3] == pytest.approx(np.log(n / 3.5))  # two tied at ranks 3-4
+    assert e[4] == e[5] == 0.0                           # not taking part
+    assert (_log_rank(np.array([np.nan, 1.0]), np.array([True, True])) == [np.log(2 / 2), np.log(2)]).all()
+
+
+def test_library_model_is_the_fit_of_the_validation_suite():
+    """KEY_ACTOR_MODEL is what benchmarks/validity/run.py fitted last
+    (model.json): a weight edited by hand would fail here."""
+    fitted = json.loads((ROOT / "benchmarks" / "validity" / "model.json").read_text())["weights"]
+    assert KEY_ACTOR_MODEL == fitted
+    assert set(KEY_ACTOR_MODEL) <= set(KEY_ACTOR_EVIDENCE)
+    assert all(w > 0 for w in KEY_ACTOR_MODEL.values())
 
 
 def test_key_actors_table(tiny):
@@ -31,38 +56,62 @@ def test_key_actors_table(tiny):
     assert ranked["score"].is_monotonic_decreasing
     assert ranked["score"].between(0, 1).all()
     assert ranked["stability"].isin([0, 1 / 3, 2 / 3, 1]).all()
-    assert ranked["evidence"].str.contains("percentile").all()
+    assert ranked["evidence"].str.contains("of active members").all()
     # same seed, same table
     pd.testing.assert_frame_equal(ranked, key_actors(forum, top=20, stability_repeats=3, seed=1))
 
 
-@pytest.mark.parametrize("top", [5, 20, 60])
-def test_resample_top_list_without_measures_is_the_full_one(tiny, monkeypatch, top):
-    """With role_weight 1 a resample's top list is read off the role
-    evidence unless the cut falls in a tie; the stability column is then
-    exactly what scoring every resample in full gives. (On this forum the
-    cut of a top 60 falls among members with key_score 0 in one resample.)"""
-    import importlib
-    ka = importlib.import_module("netanalysis.keyplayers.key_actors")
+def test_score_is_the_weighted_evidence(tiny):
+    """score = sum_j w_j e_j / (sum_j w_j ln n): the order of the weighted
+    evidence, and 1 for a member alone at the top of every behaviour."""
     forum, _ = tiny
-    fast = key_actors(forum, top=top, stability_repeats=4, seed=2, role_weight=1.0)
-    calls = []
-    real = ka._scores
-    monkeypatch.setattr(ka, "_scores", lambda *a, **k: calls.append(1) or real(*a, **k))
-    key_actors(forum, top=top, stability_repeats=4, seed=2, role_weight=1.0)
-    measured_resamples = len(calls) - 1
-    def scored_in_full(f, g, r, w, t):
-        score, structure, *_ = real(f, g, r, w)
-        return ka._top(score, t, structure)
+    g = reply_graph(forum)
+    roles = forum_roles(forum, graph=g)
+    ev = key_actor_evidence(forum, g, roles)
+    w = pd.Series(KEY_ACTOR_MODEL)
+    expected = (ev[w.index] * w).sum(axis=1)
+    ranked = key_actors(forum, top=len(ev), graph=g, roles=roles, stability_repeats=0, evidence=False)
+    order = np.lexsort((np.arange(len(expected)), -expected.to_numpy()))
+    assert ranked["member_id"].tolist() == expected.index[order].tolist()
+    n = int((ev["posts"] > 0).sum())   # every member taking part has rank evidence on posts
+    top = ranked["score"].iloc[0]
+    assert top == pytest.approx(expected.max() / (w.sum() * np.log(n)))
+    # one behaviour alone: its order
+    by_posts = key_actors(forum, top=10, graph=g, roles=roles, weights={"posts": 1}, stability_repeats=0)
+    posts = forum.posts["author_id"].value_counts()
+    assert set(by_posts["member_id"].head(3)) <= set(posts.index[:5])
 
-    monkeypatch.setattr(ka, "_resample_top", scored_in_full)
-    full = key_actors(forum, top=top, stability_repeats=4, seed=2, role_weight=1.0)
-    pd.testing.assert_frame_equal(fast, full)
-    assert measured_resamples == (1 if top == 60 else 0)
-    # a tie at the cut: every member scored 0.5 -> the measures decide
-    roles = forum_roles(forum)
-    flat = roles.assign(key_score=0.5)
-    assert len(ka._resample_top(forum, reply_graph(forum), flat, 1.0, 3)) == 3
+
+def test_role_evidence_alone_puts_the_key_roles_first(tiny):
+    forum, _ = tiny
+    g = reply_graph(forum)
+    roles = forum_roles(forum, graph=g)
+    only_role = key_actors(forum, top=10, graph=g, roles=roles, weights={"key_score": 1}, stability_repeats=0)
+    n_key = int(roles["role"].isin(KEY_ROLES).sum())
+    assert only_role["role"].head(min(n_key, 10)).isin(KEY_ROLES).all()
+    assert only_role["stability"].isna().all()
+
+
+def test_weights_are_checked(tiny):
+    forum, _ = tiny
+    g = reply_graph(forum)
+    roles = forum_roles(forum, graph=g)
+    with pytest.raises(ValueError, match="unknown weights"):
+        key_actors(forum, graph=g, roles=roles, weights={"roles": 1})
+    with pytest.raises(ValueError, match="non-negative"):
+        key_actors(forum, graph=g, roles=roles, weights={"posts": -1, "betweenness": 2})
+    with pytest.raises(ValueError, match="non-negative"):
+        key_actors(forum, graph=g, roles=roles, weights={"posts": 0})
+    with pytest.raises(ValueError, match="top"):
+        key_actors(forum, top=0, graph=g, roles=roles)
+    with pytest.raises(ValueError, match="stability_repeats"):
+        key_actors(forum, graph=g, roles=roles, stability_repeats=-1)
+    # weights are a direction: doubling them changes nothing
+    a = key_actors(forum, top=10, graph=g, roles=roles, weights={"posts": 1, "betweenness": 1},
+                   stability_repeats=0)
+    b = key_actors(forum, top=10, graph=g, roles=roles, weights={"posts": 2, "betweenness": 2},
+                   stability_repeats=0)
+    pd.testing.assert_frame_equal(a, b)
 
 
 def test_ranking_without_evidence_is_the_same_ranking(tiny):
@@ -71,23 +120,6 @@ def test_ranking_without_evidence_is_the_same_ranking(tiny):
     bare = key_actors(forum, top=30, stability_repeats=0, evidence=False)
     assert bare["evidence"].isna().all()
     pd.testing.assert_frame_equal(full.drop(columns="evidence"), bare.drop(columns="evidence"))
-
-
-def test_role_weight_extremes(tiny):
-    forum, _ = tiny
-    g = reply_graph(forum)
-    roles = forum_roles(forum, graph=g)
-    only_role = key_actors(forum, top=10, graph=g, roles=roles, role_weight=1.0, stability_repeats=0)
-    n_key = int(roles["role"].isin(KEY_ROLES).sum())
-    # with the role alone, every member detected in a key role comes first
-    assert only_role["role"].head(min(n_key, 10)).isin(KEY_ROLES).all()
-    only_structure = key_actors(forum, top=10, graph=g, roles=roles, role_weight=0.0, stability_repeats=0)
-    assert only_structure["stability"].isna().all()
-    assert only_structure["score"].iloc[0] > 0.5
-    with pytest.raises(ValueError, match="role_weight"):
-        key_actors(forum, role_weight=1.5, graph=g, roles=roles)
-    with pytest.raises(ValueError, match="top"):
-        key_actors(forum, top=0, graph=g, roles=roles)
 
 
 def test_key_actors_find_the_true_key_actors_on_easy_forums():
@@ -125,6 +157,6 @@ def test_precomputed_panel_gives_the_same_ranking(tiny):
     forum, _ = tiny
     g = reply_graph(forum)
     roles = forum_roles(forum, graph=g)
-    a = key_actors(forum, top=15, graph=g, roles=roles, stability_repeats=0, role_weight=0.5)
-    b = key_actors(forum, top=15, graph=g, roles=roles, panel=centrality(g), stability_repeats=0, role_weight=0.5)
+    a = key_actors(forum, top=15, graph=g, roles=roles, stability_repeats=0)
+    b = key_actors(forum, top=15, graph=g, roles=roles, panel=centrality(g), stability_repeats=0)
     pd.testing.assert_frame_equal(a, b)

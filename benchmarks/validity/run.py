@@ -15,18 +15,21 @@ conditions (full, blind, partial) and scores
 
 Leave-one-family-out
 --------------------
-The free parameters of the key-actor ranking, the weights of role,
-stewardship and structural evidence (:mod:`netanalysis.keyplayers.key_actors`),
-are chosen for each family on the *other* families (the point of the grid
-whose worst family does best against its best structural baseline), and the figures of that
-family are reported at that weight. No figure of VALIDITY.md comes from the
-data the weight was chosen on; the library's default is the weight chosen
-on all families, reported as such.
+The free parameters of the key-actor ranking, the weights of its rank
+evidence (:data:`netanalysis.keyplayers.KEY_ACTOR_EVIDENCE`) and the L2
+penalty of their fit (:mod:`fit`), are fitted for each family on the
+*other* families, the penalty chosen by a leave-one-family-out nested within
+those others, and the figures of that family are reported at those weights.
+No figure of VALIDITY.md comes from the data its weights were fitted on,
+except the column *default ap*: the library's :data:`KEY_ACTOR_MODEL`, the
+fit on all families (written to ``model.json``), reported as such.
 
 Usage::
 
     .venv/bin/python benchmarks/validity/run.py               # writes benchmarks/VALIDITY.md
     .venv/bin/python benchmarks/validity/run.py --families alt career --no-write
+    .venv/bin/python benchmarks/validity/run.py --cache /tmp/v      # keep rows and evidence
+    .venv/bin/python benchmarks/validity/run.py --from-cache /tmp/v # refit and write, no rerun
 
 About 10 minutes on the project's 2-core machine; run it alone.
 """
@@ -47,22 +50,18 @@ sys.path.insert(0, str(HERE.parent))
 
 import netanalysis as na  # noqa: E402
 from netanalysis.evaluate import average_precision, precision_at_k, role_report  # noqa: E402
-from netanalysis.keyplayers.key_actors import DEFAULT_WEIGHTS, PARTS, key_actor_evidence  # noqa: E402
+from netanalysis.keyplayers.key_actors import KEY_ACTOR_EVIDENCE, KEY_ACTOR_MODEL, _evidence_table  # noqa: E402
 from netanalysis.measures import centrality  # noqa: E402
+import fit as model_fit  # noqa: E402
 from netanalysis.roles import forum_roles  # noqa: E402
 from sources import CONDITIONS, FAMILIES, GENERATED, SEEDS, condition, sources  # noqa: E402
 import _machine  # noqa: E402
 
-#: The grid of weights (role, stewardship, structure) searched
-#: leave-one-family-out: the simplex in steps of 0.1.
-WEIGHTS = tuple((r / 10, s / 10, round(1 - r / 10 - s / 10, 1)) for r in range(11) for s in range(11 - r))
-
-
-def _wname(w) -> str:
-    return "w=" + "/".join(f"{x:.1f}" for x in w)
+FEATURES = tuple(KEY_ACTOR_EVIDENCE)
+MODEL_JSON = HERE / "model.json"
 BASELINES = ("degree", "pagerank", "betweenness", "answered", "posts")
 #: Measures computed once per case: the structural score's and the baselines'.
-PANEL = ("in_degree", "out_degree", "degree", "pagerank", "betweenness", "harmonic", "coreness")
+PANEL = ("out_degree", "degree", "pagerank", "betweenness", "harmonic", "coreness")
 
 
 def _baselines(forum, panel: pd.DataFrame) -> dict[str, pd.Series]:
@@ -96,16 +95,14 @@ def evaluate_case(forum, truth, family) -> dict:
             out[f"{name} {m}"] = v
     for m, v in _rank_metrics(roles["key_score"].astype(float), key_ids, k).items():
         out[f"roles {m}"] = v
-    parts = key_actor_evidence(forum, g, roles, panel)
-    for p in PARTS:
-        for m, v in _rank_metrics(parts[p], key_ids, k).items():
-            out[f"{p} {m}"] = v
-    for w in WEIGHTS:
-        # key_actors' score at these weights (its ties, broken there by the
-        # structural score, are counted here as the metrics define them)
-        score = sum(wi * parts[p] for wi, p in zip(w, PARTS))
-        for m, v in _rank_metrics(score, key_ids, k).items():
-            out[f"{_wname(w)} {m}"] = v
+    for m, v in _rank_metrics(roles["score_steward"].astype(float), key_ids, k).items():
+        out[f"stewardship {m}"] = v
+    # the evidence and the members taking part, as key_actors reads them
+    ev, _, active = _evidence_table(forum, g, roles, panel)
+    out["_evidence"] = ev.to_numpy()[active]
+    out["_active"] = active
+    out["_key"] = truth["key_actor"].fillna(False).astype(bool).to_numpy()
+    out["_ids"] = np.arange(len(truth))          # positions: the metrics need only the order
     if family in GENERATED:
         report = role_report(truth["role"].astype(object), roles["role"].astype(object).reindex(truth.index))
         out["macro_f1"] = report.macro_f1
@@ -118,8 +115,17 @@ def evaluate_case(forum, truth, family) -> dict:
     return out
 
 
-def run(families, seeds, conditions, verbose=True) -> pd.DataFrame:
-    rows = []
+def _score(case: dict, w: np.ndarray) -> pd.Series:
+    """The key-actor score of every member of a case at weights ``w``
+    (up to the positive factor of ``key_actors``, which does not change
+    the order): members who take no part score 0."""
+    s = np.zeros(len(case["_active"]))
+    s[case["_active"]] = case["_evidence"] @ w
+    return pd.Series(s, index=case["_ids"])
+
+
+def run(families, seeds, conditions, verbose=True) -> tuple[pd.DataFrame, list]:
+    rows, cases = [], []
     for src in sources(families, seeds):
         t0 = time.perf_counter()
         forum, truth = src.make()
@@ -130,62 +136,62 @@ def run(families, seeds, conditions, verbose=True) -> pd.DataFrame:
             f = condition(forum, cond, src.seed)
             row = {"family": src.family, "source": src.name, "seed": src.seed, "condition": cond,
                    "seconds_make": t_make, **evaluate_case(f, truth, src.family)}
+            cases.append({k: row.pop(k) for k in [c for c in row if c.startswith("_")]})
             rows.append(row)
             if verbose:
                 best = max(row[f"{b} ap"] for b in BASELINES)
                 print(f"{src.family:13s} {src.name:22s} s{src.seed} {cond:7s} k={row['k']:3d} "
                       f"roles AP {row['roles ap']:.3f} p@k {row['roles p@k']:.3f} | "
-                      f"default AP {row[_wname(tuple(DEFAULT_WEIGHTS[p] for p in PARTS)) + ' ap']:.3f} | stewardship AP {row['stewardship ap']:.3f} | best baseline AP {best:.3f} "
+                      f"stewardship AP {row['stewardship ap']:.3f} | best baseline AP {best:.3f} "
                       + (f"| macro-F1 {row['macro_f1']:.3f}" if "macro_f1" in row else ""), flush=True)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), cases
 
 
 # -- leave one family out ------------------------------------------------------
-def _family_means(results: pd.DataFrame, metric: str) -> pd.Series:
-    """Mean over each family of the per-source mean (sources weigh equally
-    within a family, families weigh equally across)."""
-    per_source = results.groupby(["family", "source", "condition"])[metric].mean()
-    return per_source.groupby("family").mean()
+def _case_figures(results: pd.DataFrame, cases: list):
+    """``figures(i, w)`` -> (AP minus the best baseline's AP, AP) of case
+    ``i`` at weights ``w``, the rule by which the penalty is chosen."""
+    base = results[[f"{b} ap" for b in BASELINES]].max(axis=1).to_numpy()
+
+    def figures(i, w):
+        truth = cases[i]["_ids"][cases[i]["_key"]]
+        a = average_precision(_score(cases[i], w), truth)
+        return a - base[i], a
+    return figures
 
 
-def _margins(results: pd.DataFrame, column: str) -> pd.Series:
-    """Per family, the mean over its sources and conditions of ``column``
-    minus the AP of the best single structural baseline on that case."""
-    base = results[[f"{b} ap" for b in BASELINES]].max(axis=1)
-    per_case = (results[column] - base).groupby([results["family"], results["source"], results["condition"]]).mean()
-    return per_case.groupby("family").mean()
-
-
-def choose_weight(results: pd.DataFrame, families) -> tuple:
-    """The grid weights whose worst family does best against that family's
-    best structural baseline (the family mean of AP minus the best single
-    baseline's AP; ties: the higher mean AP).
-
-    The objective is the issue's target read as a rule: a ranking must be
-    at least as good as the best plain centrality on *every* kind of forum,
-    so the weights are judged by the family where they do worst, not by an
-    average that one well-fitted family can carry.
-    """
-    sub = results[results["family"].isin(families)]
-    scored = [(_margins(sub, f"{_wname(w)} ap").min(), _family_means(sub, f"{_wname(w)} ap").mean(), i)
-              for i, w in enumerate(WEIGHTS)]
-    return WEIGHTS[max(scored)[2]]
-
-
-def leave_one_family_out(results: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def leave_one_family_out(results: pd.DataFrame, cases: list) -> tuple[pd.DataFrame, dict]:
+    """Every family scored at weights fitted on the other families, with the
+    penalty chosen among those other families only (nested), and the
+    weights and penalty fitted on all families (the library's model)."""
     present = [f for f in FAMILIES if f in set(results["family"])]
-    chosen = {}
-    parts = []
+    blocks = [(c["_evidence"], c["_key"][c["_active"]], fam) for c, fam in zip(cases, results["family"])]
+    data = model_fit.Cases(blocks)
+    figures = _case_figures(results, cases)
+    chosen, parts = {}, []
     for fam in present:
-        w = choose_weight(results, [f for f in present if f != fam])
-        chosen[fam] = w
+        others = [f for f in present if f != fam]
+        lam = model_fit.choose_penalty(data, others, figures)
+        w = model_fit.fit(data, others, lam)
+        chosen[fam] = {"penalty": lam, "weights": dict(zip(FEATURES, np.round(w, 4).tolist()))}
         part = results[results["family"] == fam].copy()
-        part["held-out w"] = "/".join(f"{x:.1f}" for x in w)
-        part["key_actors p@k"] = part[f"{_wname(w)} p@k"]
-        part["key_actors ap"] = part[f"{_wname(w)} ap"]
-        d = _wname(tuple(DEFAULT_WEIGHTS[p] for p in PARTS))
-        part["default p@k"], part["default ap"] = part[f"{d} p@k"], part[f"{d} ap"]
+        part["held-out penalty"] = lam
+        pk, apv = [], []
+        for i in part.index:
+            score = _score(cases[i], w)
+            truth = cases[i]["_ids"][cases[i]["_key"]]
+            pk.append(precision_at_k(score, truth, len(truth)))
+            apv.append(average_precision(score, truth))
+        part["key_actors p@k"], part["key_actors ap"] = pk, apv
+        if KEY_ACTOR_MODEL:         # the library's weights (fitted on all families: not held out)
+            lib = np.array([KEY_ACTOR_MODEL.get(f, 0.0) for f in FEATURES])
+            part["default ap"] = [average_precision(_score(cases[i], lib), cases[i]["_ids"][cases[i]["_key"]])
+                                  for i in part.index]
         parts.append(part)
+        print(f"held out {fam}: penalty {lam}, AP {np.mean(apv):.3f}", flush=True)
+    lam = model_fit.choose_penalty(data, present, figures)
+    w = model_fit.fit(data, present, lam)
+    chosen["all"] = {"penalty": lam, "weights": dict(zip(FEATURES, np.round(w, 4).tolist()))}
     return pd.concat(parts, ignore_index=True), chosen
 
 
@@ -200,12 +206,12 @@ def _md(df: pd.DataFrame, digits=3) -> str:
 
 
 def summarise(lofo: pd.DataFrame) -> pd.DataFrame:
-    cols = ["key_actors p@k", "key_actors ap", "default ap", "roles p@k", "roles ap", "stewardship ap"] + \
-        [f"{b} ap" for b in BASELINES]
+    cols = ["key_actors p@k", "key_actors ap"] + (["default ap"] if "default ap" in lofo else []) + \
+        ["roles p@k", "roles ap", "stewardship ap"] + [f"{b} ap" for b in BASELINES]
     if "macro_f1" in lofo:
         cols.append("macro_f1")
     by = lofo.groupby(["family", "condition"], sort=False)[cols + ["k"]].mean().reset_index()
-    by.insert(2, "held-out w", lofo.groupby(["family", "condition"], sort=False)["held-out w"].first().to_numpy())
+    by.insert(2, "held-out penalty", lofo.groupby(["family", "condition"], sort=False)["held-out penalty"].first().to_numpy())
     base = lofo[[f"{b} ap" for b in BASELINES]]
     lofo = lofo.assign(best_baseline_ap=base.max(axis=1),
                        best_baseline=base.idxmax(axis=1).str.replace(" ap", ""))
@@ -244,9 +250,14 @@ def targets(lofo: pd.DataFrame) -> list[str]:
     return lines
 
 
-def write_markdown(results: pd.DataFrame, path: Path, elapsed: float) -> None:
-    lofo, chosen = leave_one_family_out(results)
-    all_w = choose_weight(results, list(chosen))
+def _weights_table(chosen: dict) -> pd.DataFrame:
+    t = pd.DataFrame({fam: c["weights"] for fam, c in chosen.items()})
+    t.columns = [f"without {c}" if c != "all" else "all (library)" for c in t.columns]
+    t.loc["penalty"] = [c["penalty"] for c in chosen.values()]
+    return t.reset_index(names="behaviour")
+
+
+def write_markdown(results: pd.DataFrame, lofo: pd.DataFrame, chosen: dict, path: Path, elapsed: float) -> None:
     machine = _machine.describe(("numpy", "pandas", "scipy", "numba"))
     fam = summarise(lofo)
     real = lofo[lofo["family"] == "stackexchange"]
@@ -270,16 +281,20 @@ generated families at seeds {', '.join(map(str, SEEDS))}. Conditions: *full* (al
 *blind* (no status, rank_level, is_staff, category, min_rank), *partial* (blind and half the
 posts removed). The real sites are blind by nature (their *full* row is blind).
 
-**Leave-one-family-out.** The free parameters of the ranking, the weights of its three
-kinds of evidence (role / stewardship / structure, `netanalysis.key_actors`), are chosen for
-each family on the other families (over the simplex in steps of 0.1, the weights whose worst family does best against its best structural baseline, `choose_weight`) and that
-family's figures are given at those weights (column *held-out w*). Weights chosen:
-{', '.join(f'{f} {w}' for f, w in chosen.items())}. On all families together: {all_w}
-(`DEFAULT_WEIGHTS` of the library: {'/'.join(str(DEFAULT_WEIGHTS[p]) for p in PARTS)}; column *default
-ap*). Every other number of the detector is named in its module with its
-origin and was not searched here.
+**Leave-one-family-out.** The free parameters of the ranking are the weights of its
+rank evidence (`netanalysis.keyplayers.KEY_ACTOR_EVIDENCE`: behaviours, graph measures and
+the readings of role detection), fitted by a listwise ranking loss with an L2 penalty
+(`benchmarks/validity/fit.py`), and the penalty. For each family the weights are fitted on the
+*other* families, the penalty chosen among {", ".join(map(str, model_fit.PENALTIES))} by
+leave-one-family-out *within* those other families (the penalty whose worst family does best
+against its best structural baseline), and that family's figures are given at those weights
+(column *held-out penalty*; the weights of each fold are in the last table). The library's
+`KEY_ACTOR_MODEL` is the fit on all families (penalty {chosen["all"]["penalty"]}), written to
+`benchmarks/validity/model.json`; column *default ap* scores each family with it, which is
+*not* held out. Every other number of the detector is named in its module with its origin
+and was not searched here.
 
-* **key_actors**: `netanalysis.key_actors`, every member ranked, at the held-out weight.
+* **key_actors**: `netanalysis.key_actors`, every member ranked, at the held-out weights.
 * **roles**: the role evidence alone (`forum_roles(...)["key_score"]`); **stewardship**: the
   stewardship evidence alone (`score_steward`).
 * Baselines on the reply graph: **degree** (distinct partners), **pagerank**, **betweenness**,
@@ -305,9 +320,18 @@ origin and was not searched here.
 ## Role F1 per role (generated families)
 
 {_md(per_role)}
+
+## Weights of each fold
+
+Each column: the weights fitted without that family (rank evidence ``ln(n / rank)``
+of each behaviour; the library's score divides their sum by ``sum(w) ln n``).
+
+{_md(_weights_table(chosen), digits=4)}
 """
     path.write_text(text)
-    path.with_suffix(".json").write_text(json.dumps({"chosen": chosen, "all": all_w}, indent=1))
+    path.with_suffix(".json").write_text(json.dumps(chosen, indent=1))
+    MODEL_JSON.write_text(json.dumps({"penalty": chosen["all"]["penalty"], "weights": {
+        k: v for k, v in chosen["all"]["weights"].items() if v > 0}}, indent=1) + "\n")
     write_roles(lofo, path.with_name("ROLES.md"), machine, elapsed)
 
 
@@ -349,31 +373,52 @@ origin; the roles of `synthetic` informed it in earlier sessions, the other fami
     path.write_text(text)
 
 
+def _save(results: pd.DataFrame, cases: list, path: str) -> None:
+    """Rows and evidence of a run, to write the reports again without
+    running (``--from-cache``); plain arrays, no pickle."""
+    results.to_csv(path + ".csv", index=False)
+    np.savez_compressed(path + ".npz", evidence=np.vstack([c["_evidence"] for c in cases]),
+                        active=np.concatenate([c["_active"] for c in cases]),
+                        key=np.concatenate([c["_key"] for c in cases]),
+                        members=np.array([len(c["_key"]) for c in cases]),
+                        taking_part=np.array([len(c["_evidence"]) for c in cases]))
+
+
+def _load(path: str) -> tuple[pd.DataFrame, list]:
+    results = pd.read_csv(path + ".csv")
+    z = np.load(path + ".npz", allow_pickle=False)
+    m, t = np.cumsum(np.r_[0, z["members"]]), np.cumsum(np.r_[0, z["taking_part"]])
+    cases = [{"_evidence": z["evidence"][t[i]:t[i + 1]], "_active": z["active"][m[i]:m[i + 1]],
+              "_key": z["key"][m[i]:m[i + 1]], "_ids": np.arange(m[i + 1] - m[i])} for i in range(len(results))]
+    return results, cases
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--families", nargs="+", default=list(FAMILIES))
     ap.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
     ap.add_argument("--conditions", nargs="+", default=list(CONDITIONS))
     ap.add_argument("--no-write", action="store_true")
-    ap.add_argument("--csv", help="also write every row to this CSV")
+    ap.add_argument("--cache", help="also write the rows and evidence of the run to CACHE.csv and CACHE.npz")
     ap.add_argument("--out", default=str(HERE.parent / "VALIDITY.md"))
-    ap.add_argument("--from-csv", help="write the reports from the rows of an earlier --csv instead of running")
+    ap.add_argument("--from-cache", help="fit and write the reports from an earlier --cache instead of running")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    if args.from_csv:
-        results = pd.read_csv(args.from_csv)
+    if args.from_cache:
+        results, cases = _load(args.from_cache)
     else:
-        results = run(args.families, args.seeds, args.conditions)
+        results, cases = run(args.families, args.seeds, args.conditions)
         results["seconds_total"] = time.perf_counter() - t0
-    elapsed = float(results["seconds_total"].iloc[0]) if "seconds_total" in results else 0.0
-    if args.csv:
-        results.to_csv(args.csv, index=False)
-    lofo, chosen = leave_one_family_out(results)
+        if args.cache:
+            _save(results, cases, args.cache)
+    lofo, chosen = leave_one_family_out(results, cases)
+    elapsed = float(results["seconds_total"].iloc[0]) + (time.perf_counter() - t0 if args.from_cache else 0.0)
     print(_md(summarise(lofo)))
     print("\n".join(targets(lofo)))
-    print("chosen:", chosen)
+    print("all families:", chosen["all"])
     if not args.no_write:
-        write_markdown(results, Path(args.out), elapsed)
+        write_markdown(results, lofo, chosen, Path(args.out), time.perf_counter() - t0 if not args.from_cache
+                       else elapsed)
         print(f"wrote {args.out}")
 
 

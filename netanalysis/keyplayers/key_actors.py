@@ -1,49 +1,64 @@
-"""Key actors: whom to prioritise, with the evidence and how stable it is.
+r"""Key actors: whom to prioritise, with the evidence and how stable it is.
 
-The score of a member fuses three kinds of evidence, each a number in
-[0, 1] that means the same in a forum of 200 or of 100,000 members:
+The score of a member is a weighted sum of **rank evidence**, one term per
+behaviour of :data:`KEY_ACTOR_EVIDENCE`: what they do (posts, months
+active, days between first and last post, members answered, members who
+came after them answered, ...), where they sit in the graph (PageRank,
+betweenness, harmonic closeness, coreness) and what role detection reads
+in them (``key_score``, ``score_admin``, ``score_moderator``,
+``score_technical``, ``score_steward`` of
+:func:`~netanalysis.roles.forum_roles`).
 
-* **role**: the ``key_score`` of :func:`~netanalysis.roles.forum_roles`,
-  its evidence that the member is an admin, a moderator or a technical
-  member (the key roles of the study: the management team and the
-  technically skilled members), read from the behaviours that define each
-  role; for a roles table without ``key_score``, the confidence of a key
-  role and 0 for any other role.
-* **stewardship**: the ``score_steward`` of ``forum_roles``, the reading of
-  the staff that needs no subforum kind, rank or flag (came early, stays,
-  active month after month, answers many members and above all those who
-  came after them), as a position among the posting members.
-* **structure**: the mean of the mid-rank percentiles, among the members
-  who post or have an edge, of the measures of :data:`STRUCTURAL_MEASURES`
-  on the graph, each one way a member holds a forum together: in-degree
-  (how many distinct members answer them), out-degree (how many they
-  answer), PageRank, betweenness, harmonic closeness and coreness (on an
-  undirected graph, degree stands for both degrees). The measures are
-  weighted equally; nothing is fitted to a forum.
+Rank evidence
+-------------
+A behaviour counts by the member's *rank* on it among the members who take
+part (post, or have an edge in the graph), never by its raw value, so that
+it means the same in a forum of 200 or of 100,000 members:
 
-``score = sum(w[part] * part) / sum(w)``; members of equal score are
-ordered by their structural score, then by member order. The default
-weights (:data:`DEFAULT_WEIGHTS`) are the point of a grid over the simplex
-(step 0.1) whose *worst* family does best against that family's best single
-structural baseline (mean over its forums and conditions of the average
-precision minus that of the best of degree, PageRank, betweenness, distinct
-members answered and post count), over the seven families of the
-validation suite (``benchmarks/validity/run.py``: our generator, five
-independent forum models and real Stack Exchange sites, each in three
-conditions: full metadata, blind, half the posts lost). Judging by the
-worst family rather than the mean keeps one well-fitted family from
-choosing for all. ``benchmarks/VALIDITY.md`` reports every family at the weights
-chosen *without* it (leave-one-family-out), which is what to expect on a
-forum nobody has seen. No single kind of evidence is safe alone: the role
-readings find the staff of fora shaped like the study's far better than any
-centrality, but where a forum lacks the structures they read (a Q&A site
-has no announcements area nor content to share) the structure and the
-stewardship carry the ranking.
+.. math::
+
+    e_j(v) = \ln \frac{n}{r_j(v)}, \qquad
+    r_j(v) = \#\{u : x_{uj} > x_{vj}\} + \frac{\#\{u : x_{uj} = x_{vj}\} + 1}{2},
+
+over the ``n`` taking part (``r`` is the mid-rank from the top: ties share
+it). The first of 1,000 members gets ``ln 1000 = 6.9``, the tenth 4.6, the
+median member 0.7: the logarithm lets the top few percent stand apart, which
+is where key actors are, while a plain percentile would put the 1st and the
+30th of 1,000 members 3 points apart. Members who take no part get 0.
+``entry_position`` counts the other way (early entry is the evidence).
+
+The score
+---------
+``score(v) = sum_j w_j e_j(v) / (sum_j w_j ln n)``: the share of the
+largest evidence possible (a member alone at the top of every behaviour
+gets 1), in [0, 1]. The weights :data:`KEY_ACTOR_MODEL` are non-negative
+(every behaviour is evidence *for*, and none can count against a member,
+which keeps every rank explainable) and are **fitted**, not set by hand:
+on the seven families of the validation suite (``benchmarks/validity/``:
+our generator, five independent forum models written by other mechanisms,
+six real Stack Exchange sites; each in three conditions: full metadata,
+blind, half the posts lost) by a listwise ranking loss (ListNet top-one
+probability, Cao et al. 2007: ``-log`` of the softmax, over the forum's
+members, of the true key actors' scores), every forum weighing the same in
+its family and every family the same, with an L2 penalty whose strength was
+chosen by nested leave-one-family-out. ``benchmarks/VALIDITY.md`` reports
+each family at the weights fitted *without* it: what to expect on a forum
+nobody has seen.
+
+No single kind of evidence is safe alone: the role readings find the staff
+of fora shaped like the study's far better than any centrality, but where a
+forum lacks the structures they read (a Q&A site has no announcements
+area nor content to share) the behaviours and the graph carry the ranking.
 
 ``stability`` is the share of ``stability_repeats`` resamples (each removing
 ``stability_removed`` of the posts at random, as a crawl or a seizure might
 miss them) in which the member is again in the top list: a rank that does
 not survive losing a fifth of the data should not decide an investigation.
+
+References
+----------
+Cao, Z., Qin, T., Liu, T.-Y., Tsai, M.-F., Li, H. (2007). Learning to rank:
+from pairwise approach to listwise approach. ICML, 129-136.
 """
 from __future__ import annotations
 
@@ -54,165 +69,229 @@ from ..forum import Forum
 from ..forum.slicing import subsample
 from ..graphs import InteractionGraph, reply_graph
 
-__all__ = ["key_actors", "key_actor_evidence", "structural_measures", "KEY_ROLES", "STRUCTURAL_MEASURES",
-           "DEFAULT_WEIGHTS"]
-
-#: Weights of the three kinds of evidence; chosen on the validation suite
-#: over all its families (see the module docstring and benchmarks/VALIDITY.md).
-DEFAULT_WEIGHTS = {"role": 0.1, "stewardship": 0.3, "structure": 0.6}
-PARTS = ("role", "stewardship", "structure")
+__all__ = ["key_actors", "key_actor_evidence", "structural_measures", "KEY_ROLES", "KEY_ACTOR_EVIDENCE",
+           "KEY_ACTOR_MODEL", "BEHAVIOURS", "METADATA", "GRAPH_MEASURES", "ROLE_EVIDENCE"]
 
 #: The roles that make a member a key actor (Table 1 study: management team
 #: and technically skilled members; moderators run the hierarchy with them).
 KEY_ROLES = ("admin", "technical", "moderator")
 
-#: Measures of the structural score, with the words used in the evidence.
-STRUCTURAL_MEASURES = {
-    "in_degree": "answered by {v:.0f} distinct members",
-    "out_degree": "answered {v:.0f} distinct members",
+#: Behaviours read from the records (:func:`netanalysis.roles._features.member_features`).
+BEHAVIOURS = {
+    "posts": "{v:.0f} posts",
+    "threads_started": "opened {v:.0f} threads",
+    "months_active": "active {v:.0f} months",
+    "tenure_days": "in the forum for {v:.0f} days",
+    "activity_span_days": "posted over {v:.0f} days",
+    "months_present": "posted or wrote private messages in {v:.0f} months",
+    "answered_members": "answered {v:.0f} distinct members",
+    "answered_by": "answered by {v:.0f} distinct members",
+    "answered_later": "answered {v:.0f} distinct members who joined after them",
+    "threads_answered": "answered in {v:.0f} threads of others",
+    "messages": "{v:.0f} private messages",
+    "message_partners": "private messages with {v:.0f} members",
+    "entry_position": "entered at {v:.0%} of the forum's life",
+}
+#: Metadata, where the records hold it (a crawl or a seizure often does
+#: not: then every member ties and the term changes no order).
+METADATA = {
+    "rank_level": "rank level {v:.0f}",
+    "is_staff": "marked as staff ({v:.0f})",
+}
+#: Measures on the graph (:func:`structural_measures`).
+GRAPH_MEASURES = {
     "pagerank": "PageRank {v:.2g}",
     "betweenness": "betweenness {v:.2g}",
     "harmonic": "harmonic closeness {v:.3g}",
     "coreness": "in the {v:.0f}-core",
 }
+#: Readings of role detection (columns of :func:`~netanalysis.roles.forum_roles`).
+ROLE_EVIDENCE = {
+    "key_score": "key-role evidence {v:.2f}",
+    "score_admin": "management reading {v:.2f}",
+    "score_moderator": "moderator reading {v:.2f}",
+    "score_technical": "technical reading {v:.2f}",
+    "score_steward": "stewardship reading {v:.2f}",
+}
+#: Every behaviour of the score, with the words of the evidence.
+KEY_ACTOR_EVIDENCE = {**BEHAVIOURS, **METADATA, **GRAPH_MEASURES, **ROLE_EVIDENCE}
+#: Behaviours where a low value is the evidence.
+_LOWER_IS_EVIDENCE = ("entry_position",)
 
-
-#: On an undirected graph (co-participation) degree stands for both degrees.
-UNDIRECTED_MEASURES = {"degree": "{v:.0f} distinct partners",
-                       **{k: v for k, v in STRUCTURAL_MEASURES.items() if not k.endswith("_degree")}}
-
-
-def _ordinal(p: float) -> str:
-    p = int(np.floor(p * 100))
-    p = min(p, 99)
-    suffix = "th" if 10 <= p % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(p % 10, "th")
-    return f"{p}{suffix} percentile"
-
-
-def _measure_words(graph: InteractionGraph) -> dict[str, str]:
-    return STRUCTURAL_MEASURES if graph.directed else UNDIRECTED_MEASURES
+#: The weights of the rank evidence, fitted on all seven families of the
+#: validation suite with L2 penalty 3.0 (``benchmarks/validity/run.py``,
+#: which writes them to ``benchmarks/validity/model.json``; a test checks
+#: that the two agree). Behaviours of :data:`KEY_ACTOR_EVIDENCE` left out
+#: were fitted at 0. ``benchmarks/VALIDITY.md`` reports each family at the
+#: weights fitted without it.
+KEY_ACTOR_MODEL = {
+    "posts": 0.0477,
+    "months_active": 0.0649,
+    "tenure_days": 0.0902,
+    "activity_span_days": 0.0759,
+    "months_present": 0.0913,
+    "answered_members": 0.0467,
+    "answered_by": 0.0258,
+    "answered_later": 0.0621,
+    "threads_answered": 0.0618,
+    "messages": 0.0994,
+    "message_partners": 0.096,
+    "entry_position": 0.0347,
+    "rank_level": 0.0215,
+    "is_staff": 0.0035,
+    "pagerank": 0.0355,
+    "betweenness": 0.0634,
+    "harmonic": 0.0347,
+    "coreness": 0.0466,
+    "key_score": 0.1383,
+    "score_admin": 0.1016,
+    "score_moderator": 0.1262,
+    "score_technical": 0.1401,
+    "score_steward": 0.06,
+}
 
 
 def structural_measures(graph: InteractionGraph) -> pd.DataFrame:
-    """The measures of the structural score, one column each.
-
-    Degrees count distinct members (weights ignored), PageRank uses the
-    reply counts as weights, betweenness and harmonic closeness count hops
-    on the directed graph, coreness is the undirected k-core number. On an
-    undirected graph the two degrees are one, ``degree``.
+    """The graph measures of the score (:data:`GRAPH_MEASURES`), one column
+    each: PageRank with the reply counts as weights, betweenness and
+    harmonic closeness counting hops, coreness on the undirected graph.
     """
     from ..measures import centrality
 
-    names = list(_measure_words(graph))
-    panel = centrality(graph, measures=names)
-    return panel[names]
+    names = list(GRAPH_MEASURES)
+    return centrality(graph, measures=names)[names]
 
 
-def _percentiles(df: pd.DataFrame) -> pd.DataFrame:
-    """Share of members with a strictly lower value (ties share the lower
-    rank, so that the many members with value 0 all get percentile 0)."""
-    return df.rank(method="min", pct=False).sub(1).div(max(len(df) - 1, 1))
-
-
-def _role_part(roles: pd.DataFrame) -> np.ndarray:
-    """The role evidence of each row of ``roles`` (aligned to the members)."""
-    if "key_score" in roles.columns:
-        return roles["key_score"].fillna(0.0).to_numpy()
-    # a roles table of one's own: the confidence of a key role
-    return np.where(roles["role"].isin(KEY_ROLES), roles["confidence"].fillna(0.0), 0.0)
+def _log_rank(values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """``ln(n / r)``, ``r`` the mid-rank from the top among ``among`` (NaN
+    is the lowest value); 0 outside ``among``."""
+    v = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=-np.inf)
+    ref = np.sort(v[among])
+    n = len(ref)
+    if n == 0:
+        return np.zeros(len(v))
+    above = n - np.searchsorted(ref, v, side="right")
+    tied = np.searchsorted(ref, v, side="right") - np.searchsorted(ref, v, side="left")
+    return np.where(among, np.log(n / (above + (tied + 1) / 2)), 0.0)
 
 
 def _weights(weights) -> dict[str, float]:
-    """The weights as a dict over :data:`PARTS` summing to 1; a number is
-    a ``role_weight`` (the rest on structure)."""
-    if weights is None:
-        weights = DEFAULT_WEIGHTS
-    if not isinstance(weights, dict):
-        w = float(weights)
-        if not 0 <= w <= 1:
-            raise ValueError(f"role_weight must lie in [0, 1], not {weights!r}")
-        weights = {"role": w, "stewardship": 0.0, "structure": 1.0 - w}
-    unknown = set(weights) - set(PARTS)
+    """The weights as a dict over :data:`KEY_ACTOR_EVIDENCE` (a behaviour
+    left out weighs 0), checked."""
+    w = dict(KEY_ACTOR_MODEL if weights is None else weights)
+    unknown = set(w) - set(KEY_ACTOR_EVIDENCE)
     if unknown:
-        raise ValueError(f"unknown weights {sorted(unknown)}; the parts are {list(PARTS)}")
-    w = {p: float(weights.get(p, 0.0)) for p in PARTS}
-    if any(v < 0 or not np.isfinite(v) for v in w.values()) or sum(w.values()) <= 0:
-        raise ValueError(f"weights must be non-negative with a positive sum, not {weights!r}")
-    total = sum(w.values())
-    return {p: v / total for p, v in w.items()}
+        raise ValueError(f"unknown weights {sorted(unknown)}; the behaviours are {list(KEY_ACTOR_EVIDENCE)}")
+    w = {k: float(v) for k, v in w.items() if v != 0}
+    if any(v < 0 or not np.isfinite(v) for v in w.values()) or not w:
+        raise ValueError(f"weights must be non-negative and finite, at least one positive, not {weights!r}")
+    return w
 
 
-def _mid_percentiles(df: pd.DataFrame, among: np.ndarray) -> np.ndarray:
-    """Mid-rank percentile of every value among the rows ``among`` (share
-    strictly below plus half the share tied, the convention of
-    :func:`netanalysis.roles._features.below_share`); 0 outside ``among``."""
-    from ..roles._features import below_share
+def _values(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame, names, panel=None) -> tuple:
+    """Raw values of the behaviours ``names`` (rows follow
+    ``forum.members``) and the mask of the members who take part."""
+    from ..roles._features import member_features
 
-    values = df.to_numpy(dtype=np.float64)
-    mid = [(below_share(v, among) + 1.0 - below_share(-v, among)) / 2 for v in values.T]
-    return np.where(among[:, None], np.column_stack(mid) if mid else values, 0.0)
+    members = forum.members["member_id"]
+    out = {}
+    if set(names) & (set(BEHAVIOURS) | set(METADATA)):
+        feats = member_features(forum)
+        for name in (*BEHAVIOURS, *METADATA):
+            if name in names:
+                out[name] = feats[name].to_numpy(dtype=np.float64)
+    edge = np.zeros(len(members), dtype=bool)
+    if graph.n_nodes:
+        a = graph.adjacency
+        degree = np.diff(a.indptr) + np.bincount(a.indices, minlength=a.shape[0])
+        edge = pd.Series(degree > 0, index=graph.node_ids).reindex(members, fill_value=False).to_numpy()
+    if set(names) & set(GRAPH_MEASURES):
+        if panel is None or not set(GRAPH_MEASURES) <= set(panel.columns):
+            panel = structural_measures(graph)
+        g = panel[list(GRAPH_MEASURES)].reindex(members, fill_value=0.0)
+        for name in GRAPH_MEASURES:
+            if name in names:
+                out[name] = g[name].to_numpy(dtype=np.float64)
+    r = roles.reindex(members)
+    for name in ROLE_EVIDENCE:
+        if name in names:
+            out[name] = (r[name].astype(float).fillna(0.0).to_numpy() if name in r.columns
+                         else _role_part(r) if name == "key_score" else np.zeros(len(members)))
+    posts = np.bincount(forum.post_arrays.author, minlength=len(members))
+    return pd.DataFrame(out, index=members.to_numpy())[[n for n in KEY_ACTOR_EVIDENCE if n in names]], \
+        (posts > 0) | edge
+
+
+def _role_part(roles: pd.DataFrame) -> np.ndarray:
+    """For a roles table without ``key_score``: the confidence of a key role."""
+    return np.where(roles["role"].isin(KEY_ROLES), roles["confidence"].astype(float).fillna(0.0), 0.0)
 
 
 def key_actor_evidence(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame,
-                       panel: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The three kinds of evidence behind each key-actor score.
+                       panel: pd.DataFrame | None = None, behaviours=None) -> pd.DataFrame:
+    """The rank evidence of every behaviour of the key-actor score.
 
-    Returns a DataFrame indexed by member id (every member) with columns
-    ``role``, ``stewardship`` and ``structure``, each in [0, 1] (see the
-    module docstring); :func:`key_actors` ranks by their weighted mean.
+    Returns a DataFrame indexed by member id (every member) with one column
+    per behaviour of :data:`KEY_ACTOR_EVIDENCE` (or of ``behaviours``):
+    ``ln(n / r)``, ``r`` the member's mid-rank from the top among the ``n``
+    members who post or have an edge (0 for the others; see the module
+    docstring). :func:`key_actors` ranks by its weighted sum.
+
+    Examples
+    --------
+    >>> import synthetic, netanalysis as na
+    >>> forum, truth = synthetic.generate_forum("tiny", seed=1)
+    >>> g = na.reply_graph(forum)
+    >>> ev = key_actor_evidence(forum, g, na.forum_roles(forum, graph=g))
+    >>> bool((ev >= 0).all().all()), list(ev.columns[:3])
+    (True, ['posts', 'threads_started', 'months_active'])
     """
-    return _parts(forum, graph, roles, panel)[0]
+    return _evidence_table(forum, graph, roles, panel, behaviours)[0]
 
 
-def _parts(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame, panel: pd.DataFrame | None = None):
-    members = forum.members["member_id"]
-    words = _measure_words(graph)
-    if panel is None or not set(words) <= set(panel.columns):
-        panel = structural_measures(graph)
-    measures = panel[list(words)].reindex(members, fill_value=0.0)
-    pct = _percentiles(measures)
-    posts = np.bincount(forum.post_arrays.author, minlength=len(members))
-    # Percentiles among the members who take part (post, or have an edge):
-    # among all members, the many who never post would put every poster high.
-    active = (posts > 0) | (measures.to_numpy() > 0).any(axis=1)
-    structure = _mid_percentiles(measures, active).mean(axis=1) if len(words) else np.zeros(len(members))
-    r = roles.reindex(members)
-    steward = r["score_steward"].fillna(0.0).to_numpy() if "score_steward" in r.columns else np.zeros(len(members))
-    parts = pd.DataFrame({"role": _role_part(r), "stewardship": steward, "structure": structure},
-                         index=members.to_numpy())
-    return parts, measures, pct, r
+def _evidence_table(forum, graph, roles, panel=None, behaviours=None):
+    names = list(KEY_ACTOR_EVIDENCE) if behaviours is None else list(behaviours)
+    values, active = _values(forum, graph, roles, names, panel)
+    ev = {}
+    for name in values.columns:
+        v = values[name].to_numpy()
+        ev[name] = _log_rank(-v if name in _LOWER_IS_EVIDENCE else v, active)
+    return pd.DataFrame(ev, index=values.index), values, active
 
 
 def _scores(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame, weights=None,
             panel: pd.DataFrame | None = None):
-    parts, measures, pct, r = _parts(forum, graph, roles, panel)
     w = _weights(weights)
-    score = sum(w[p] * parts[p].to_numpy() for p in PARTS)
-    structure = parts["structure"].rename("structure")
-    return pd.Series(score, index=parts.index, name="score"), structure, measures, pct, r
+    ev, values, active = _evidence_table(forum, graph, roles, panel, list(w))
+    coef = np.array([w[c] for c in ev.columns])
+    n = max(int(active.sum()), 2)
+    score = ev.to_numpy() @ coef / (coef.sum() * np.log(n))
+    return pd.Series(np.clip(score, 0.0, 1.0), index=ev.index, name="score"), ev * coef, values, active
 
 
-def _evidence(member, measures, pct, roles) -> str:
+def _evidence(member, contributions, values, active, roles) -> str:
+    from ..roles._features import below_share
+
     parts = []
-    role = roles.at[member, "role"]
+    role = roles.at[member, "role"] if "role" in roles.columns else None
     if pd.notna(role):
         conf = roles.at[member, "confidence"]
         parts.append(f"role {role} (confidence {conf:.2f})")
         why = roles.at[member, "evidence"] if "evidence" in roles.columns else None
         if isinstance(why, str) and why:
             parts.append(why)
-    words = {**STRUCTURAL_MEASURES, **UNDIRECTED_MEASURES}
-    top = pct.loc[member].sort_values(ascending=False).index[:3]
-    for m in top:
-        parts.append(f"{words[m].format(v=measures.at[member, m])} ({_ordinal(pct.at[member, m])})")
+    row = contributions.loc[member]
+    for name in row[row > 0].sort_values(ascending=False).index[:3]:
+        v = values[name].to_numpy()
+        i = values.index.get_loc(member)
+        share = below_share(-v if name in _LOWER_IS_EVIDENCE else v, active)[i]
+        parts.append(f"{KEY_ACTOR_EVIDENCE[name].format(v=v[i])} (above {share:.0%} of active members)")
     return "; ".join(parts)
 
 
-def _top(score: pd.Series, top: int, structure: pd.Series | None = None) -> pd.Index:
-    # Ties broken by the structural score, then by member order, so that the
-    # list is reproducible.
-    tie = np.zeros(len(score)) if structure is None else -structure.to_numpy()
-    order = np.lexsort((np.arange(len(score)), tie, -score.to_numpy()))
+def _top(score: pd.Series, top: int) -> pd.Index:
+    # Ties broken by member order, so that the list is reproducible.
+    order = np.lexsort((np.arange(len(score)), -score.to_numpy()))
     return score.index[order[:top]]
 
 
@@ -224,7 +303,6 @@ def key_actors(
     roles: pd.DataFrame | None = None,
     panel: pd.DataFrame | None = None,
     weights: dict | None = None,
-    role_weight: float | None = None,
     stability_repeats: int = 10,
     stability_removed: float = 0.2,
     seed=0,
@@ -242,20 +320,18 @@ def key_actors(
         (``reply_graph(forum)``) by default.
     roles : DataFrame, optional
         The output of :func:`~netanalysis.roles.forum_roles`, computed when
-        not given.
+        not given. A roles table of one's own needs ``role`` and
+        ``confidence``; its missing ``score_*`` columns count as no evidence.
     panel : DataFrame, optional
-        The centrality panel of ``graph`` (:func:`netanalysis.measures.centrality`
-        with its default options) when already computed; its columns of the
-        structural score are used instead of computing them again.
+        The centrality panel of ``graph`` (:func:`netanalysis.centrality`
+        with its default options) when already computed; its columns of
+        :data:`GRAPH_MEASURES` are used instead of computing them again.
     weights : dict, optional
-        Weights of the three kinds of evidence, ``{"role": ..., "stewardship":
-        ..., "structure": ...}`` (normalised to sum 1; a part left out weighs
-        0); :data:`DEFAULT_WEIGHTS` by default (see the module docstring for
-        how they were chosen).
-    role_weight : float in [0, 1], optional
-        A shortcut for ``weights={"role": role_weight, "structure": 1 -
-        role_weight}``: 1 ranks by the role evidence alone, 0 by structure
-        alone. Give ``weights`` or ``role_weight``, not both.
+        Weight of each behaviour of :data:`KEY_ACTOR_EVIDENCE` (non-negative;
+        a behaviour left out weighs 0); :data:`KEY_ACTOR_MODEL` by default
+        (fitted on the validation suite, see the module docstring).
+        ``{"key_score": 1}`` ranks by the role evidence alone,
+        ``{"betweenness": 1}`` by betweenness alone.
     stability_repeats, stability_removed : int, float
         Resamples for ``stability`` and the share of posts each removes;
         ``stability_repeats=0`` leaves ``stability`` empty (NaN).
@@ -263,17 +339,18 @@ def key_actors(
         Seed of the resampling.
     evidence : bool, default True
         Write the ``evidence`` column; ``False`` leaves it empty (None),
-        for rankings of every member where only the order is wanted (the
-        words take most of the time of a ranking of 100,000 members).
+        for rankings of every member where only the order is wanted.
 
     Returns
     -------
     DataFrame
         One row per ranked member, best first: ``rank`` (1 = first),
-        ``member_id``, ``score`` (in [0, 1]), ``role`` (from role
-        detection), ``evidence`` (the role's evidence and the three
-        measures with the highest percentiles, in words) and ``stability``
-        (share of resamples in which the member is again in the top list).
+        ``member_id``, ``score`` (in [0, 1]: the share of the largest
+        evidence possible), ``role`` (from role detection), ``evidence``
+        (the role and its evidence, then the three behaviours that weigh
+        most in the member's score, in words) and ``stability`` (share of
+        resamples in which the member is again in the top list). Members of
+        equal score are ordered as in ``forum.members``.
 
     Examples
     --------
@@ -287,15 +364,18 @@ def key_actors(
     """
     from ..roles import forum_roles
 
-    if weights is not None and role_weight is not None:
-        raise ValueError("give weights or role_weight, not both")
-    w = _weights(role_weight if role_weight is not None else weights)
+    w = _weights(weights)
     if top < 1:
         raise ValueError(f"top must be at least 1, not {top!r}")
+    if stability_repeats < 0:
+        raise ValueError(f"stability_repeats must be at least 0, not {stability_repeats!r}")
+    if not 0 < stability_removed < 1:
+        raise ValueError(f"stability_removed must lie in (0, 1), not {stability_removed!r}")
     graph = reply_graph(forum) if graph is None else graph
     roles = forum_roles(forum, graph=graph) if roles is None else roles
-    score, structure, measures, pct, r = _scores(forum, graph, roles, w, panel)
-    chosen = _top(score, top, structure)
+    score, contributions, values, active = _scores(forum, graph, roles, w, panel)
+    chosen = _top(score, top)
+    r = roles.reindex(score.index)
 
     stability = pd.Series(np.nan, index=chosen)
     if stability_repeats > 0:
@@ -304,42 +384,19 @@ def key_actors(
         for child in rng.integers(0, 2**63 - 1, size=stability_repeats):
             part = subsample(forum, stability_removed, seed=int(child))
             g = _like(graph, part)
-            hits += chosen.isin(_resample_top(part, g, forum_roles(part, graph=g), w,
-                                              top)).astype(int)
+            s, *_ = _scores(part, g, forum_roles(part, graph=g), w)
+            hits += chosen.isin(_top(s, top)).astype(int)
         stability = hits / stability_repeats
 
     return pd.DataFrame({
         "rank": np.arange(1, len(chosen) + 1),
         "member_id": chosen.to_numpy(),
         "score": score.loc[chosen].to_numpy(),
-        "role": r.loc[chosen, "role"].to_numpy(),
-        "evidence": ([_evidence(m, measures, pct, r) for m in chosen] if evidence
+        "role": r.loc[chosen, "role"].to_numpy() if "role" in r.columns else None,
+        "evidence": ([_evidence(m, contributions, values, active, r) for m in chosen] if evidence
                      else [None] * len(chosen)),
         "stability": stability.to_numpy(dtype=float),
     })
-
-
-def _resample_top(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame,
-                  weights, top: int) -> pd.Index:
-    """The members of the top list of a resample (their order does not
-    matter to ``stability``).
-
-    With all the weight on the role evidence the structural score only breaks ties, so it
-    decides who is in the list only when the ``top``-th and the next score
-    are equal; otherwise the list is read off the role evidence alone,
-    without the six measures (exact betweenness on every resample is most
-    of the time of ``key_actors``)."""
-    w = _weights(weights)
-    if w["role"] == 1.0:
-        members = forum.members["member_id"]
-        score = _role_part(roles.reindex(members))
-        if len(score) <= top:
-            return pd.Index(members)
-        cut = np.partition(-score, (top - 1, top))
-        if cut[top - 1] < cut[top]:  # strictly higher than every member left out
-            return pd.Index(members.to_numpy()[score >= -cut[top - 1]])
-    s, st, *_ = _scores(forum, graph, roles, w)
-    return _top(s, top, st)
 
 
 def _like(graph: InteractionGraph, forum: Forum) -> InteractionGraph:
