@@ -56,7 +56,7 @@ def test_key_actors_table(tiny):
     assert ranked["score"].is_monotonic_decreasing
     assert ranked["score"].between(0, 1).all()
     assert ranked["stability"].isin([0, 1 / 3, 2 / 3, 1]).all()
-    assert ranked["evidence"].str.contains("of active members").all()
+    assert ranked["evidence"].str.contains("percentile among active members").all()
     # same seed, same table
     pd.testing.assert_frame_equal(ranked, key_actors(forum, top=20, stability_repeats=3, seed=1))
 

@@ -128,7 +128,7 @@ def test_key_actors_on_a_coparticipation_graph():
     g = coparticipation_graph(forum)
     ranked = key_actors(forum, top=5, graph=g, stability_repeats=1)
     assert len(ranked) == 5
-    assert ranked["evidence"].str.contains("of active members").all()
+    assert ranked["evidence"].str.contains("percentile among active members").all()
     ev = key_actor_evidence(forum, g, forum_roles(forum, graph=g))
     assert list(ev.columns) == list(KEY_ACTOR_EVIDENCE)
     assert ev.to_numpy().min() >= 0 and np.isfinite(ev.to_numpy()).all()

@@ -72,9 +72,7 @@ from ..graphs import InteractionGraph, reply_graph
 __all__ = ["key_actors", "key_actor_evidence", "structural_measures", "KEY_ROLES", "KEY_ACTOR_EVIDENCE",
            "KEY_ACTOR_MODEL", "BEHAVIOURS", "METADATA", "GRAPH_MEASURES", "ROLE_EVIDENCE"]
 
-#: The roles that make a member a key actor (Table 1 study: management team
-#: and technically skilled members; moderators run the hierarchy with them).
-KEY_ROLES = ("admin", "technical", "moderator")
+from ..roles.forum_roles import KEY_ROLES  # noqa: E402  (one definition of the key roles)
 
 #: Behaviours read from the records (:func:`netanalysis.roles._features.member_features`).
 BEHAVIOURS = {
@@ -271,6 +269,7 @@ def _scores(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame, weights=
 
 def _evidence(member, contributions, values, active, roles) -> str:
     from ..roles._features import below_share
+    from ..roles.forum_roles import _ordinal
 
     parts = []
     role = roles.at[member, "role"] if "role" in roles.columns else None
@@ -285,7 +284,8 @@ def _evidence(member, contributions, values, active, roles) -> str:
         v = values[name].to_numpy()
         i = values.index.get_loc(member)
         share = below_share(-v if name in _LOWER_IS_EVIDENCE else v, active)[i]
-        parts.append(f"{KEY_ACTOR_EVIDENCE[name].format(v=v[i])} (above {share:.0%} of active members)")
+        parts.append(f"{KEY_ACTOR_EVIDENCE[name].format(v=v[i])} "
+                     f"({_ordinal(np.array([share]))[0]} percentile among active members)")
     return "; ".join(parts)
 
 
