@@ -134,3 +134,32 @@ def test_key_actors_on_a_coparticipation_graph():
     assert ev.to_numpy().min() >= 0 and np.isfinite(ev.to_numpy()).all()
 
 
+
+
+def test_key_roles_are_the_mean_of_their_declared_behaviours():
+    """forum_roles' key-role behaviour scores are the means of the readings
+    KEY_ROLE_DEFINITIONS declares (own, then shared, then message partners
+    where the role takes them and the forum has messages), nothing else."""
+    import importlib
+
+    import synthetic
+    fr = importlib.import_module("netanalysis.roles.forum_roles")
+    from netanalysis.roles._features import member_features, subforum_kinds
+
+    forum, _ = synthetic.generate_forum("tiny", seed=3)
+    kinds = subforum_kinds(forum)
+    s = fr._Scorer(member_features(forum, kinds))
+    readings = fr._readings(s, kinds)
+    scores, own = fr._key_behaviour(s, kinds)
+    messaging = s.value("message_partners").sum() > 0
+    assert messaging
+    for role, d in fr.KEY_ROLE_DEFINITIONS.items():
+        names = d["own"] + d["shared"] + (("message_partners",) if d["messages"] else ())
+        assert set(names) <= set(readings)
+        expected = np.mean([readings[n][2] for n in names], axis=0)
+        if role == "admin":        # the institutional reading can only raise it
+            assert (scores[role][0] >= expected - 1e-12).all()
+        else:
+            np.testing.assert_array_equal(scores[role][0], expected)
+        np.testing.assert_array_equal(own[role], np.mean([readings[n][2] for n in d["own"]], axis=0))
+        assert [it[0] for it in scores[role][1][:len(names)]] == [readings[n][0] for n in names]

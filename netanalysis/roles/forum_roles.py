@@ -364,70 +364,107 @@ def _metadata(s: _Scorer) -> dict[str, np.ndarray]:
             "ladder": ladder, "unexplained": unexplained, "from_access": from_access}
 
 
-def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
-    """Behaviour score and evidence items of each key role.
+#: The key roles as declared behaviours: a role's behaviour score is the
+#: mean of the percentiles of its ``own`` behaviours (what sets that role
+#: apart; between two key roles that both pass the bar, the role whose own
+#: behaviours stand out more wins) and its ``shared`` ones (tenure,
+#: presence, not sharing, which staff roles share), in this order; the
+#: readings are defined in :func:`_readings`. Where ``messages`` is true,
+#: private-message partners join the shared behaviours in a forum whose
+#: records hold messages (members write to the moderators and technical
+#: members about access, rules and help; the management's reading rests on
+#: founding and announcing, and its quiet members are read from their
+#: marks, see :func:`_key_behaviour`).
+#: Origin: the domain notes (van der Bruggen & Blokland 2021; Fonhof, van
+#: der Bruggen & Takes 2019): the management founds, announces and stays;
+#: moderators answer others across the forum and look after its
+#: announcements, rules and introductions; technical members answer the
+#: (often new) members in technical subforums and write tutorials there,
+#: from the forum's early days.
+KEY_ROLE_DEFINITIONS = {
+    "admin": {"own": ("founding", "opened_management", "management_repliers"),
+              "shared": ("subforums", "months_active"), "messages": False},
+    "moderator": {"own": ("threads_answered", "staff_area_answers", "staff_area_share"),
+                  "shared": ("subforums", "months_active", "activity_span_days", "not_sharing"), "messages": True},
+    "technical": {"own": ("tech_askers_answered", "tech_new_askers_answered", "started_technical", "technical_share"),
+                  "shared": ("months_active", "activity_span_days", "not_sharing", "founding"), "messages": True},
+}
 
-    Evidence items are ``(template, values, percentiles, among)``: the
-    template takes the value; ``among`` names the reference population of
-    the percentile ("" = posting members).
-    """
+
+def _readings(s: _Scorer, kinds) -> dict[str, tuple]:
+    """Every behaviour a key role is defined by, computed once: name ->
+    ``(template, values, percentile, among)`` (the evidence item; ``among``
+    names the reference population of the percentile, "" = posting
+    members)."""
     pct, doing = s.pct, s.pct_doing
     few = " among members who do so"
-    founding = 1.0 - pct("entry_position")                 # share who entered after
+    tech_where = _kind_label(kinds, "technical")
     tech_share = s.value("posts_technical") / np.maximum(s.value("posts"), 1)
     manage = s.value("started_announcements") + s.value("started_rules")
-    # Staff keep the forum running rather than share the bulk of the material.
-    content_share = s.value("posts_content") / np.maximum(s.value("posts"), 1)
-    # Sharing shows in two ways: the share of posts in content subforums and
-    # the content threads opened (what makes a distributor). A member who
-    # opens many shares does share, whatever the share of their posts, so
-    # the lesser of the two readings counts; busy members who also answer
-    # and look after others are told from the staff by this.
-    posts_not_content = 1.0 - pct("cs", content_share)
-    not_sharing = np.minimum(posts_not_content, 1.0 - doing("started_content"))
     staff_share = s.value("staff_area_answers") / np.maximum(s.value("replies"), 1)
-    out = {}
-    out["admin"] = (
-        np.mean([founding, doing("m", manage), doing("announce_repliers"), pct("subforums"),
-                 pct("months_active")], axis=0),
-        [("started {:.0f} threads in announcements and rules", manage, doing("m", manage), few),
-         ("whose threads there drew {:.0f} distinct members", s.value("announce_repliers"),
-          doing("announce_repliers"), few),
-         ("posted in {:.0f} subforums", s.value("subforums"), pct("subforums"), ""),
-         ("active {:.0f} months", s.value("months_active"), pct("months_active"), ""),
-         ("entered at {:.0%} of the forum's life", s.value("entry_position"), founding, "")],
-    )
+    # Staff keep the forum running rather than share the bulk of the
+    # material. Sharing shows in two ways: the share of posts in content
+    # subforums and the content threads opened (what makes a distributor).
+    # A member who opens many shares does share, whatever the share of their
+    # posts, so the lesser of the two readings counts; busy members who also
+    # answer and look after others are told from the staff by this.
+    content_share = s.value("posts_content") / np.maximum(s.value("posts"), 1)
+    not_sharing = np.minimum(1.0 - pct("cs", content_share), 1.0 - doing("started_content"))
+    return {
+        "founding": ("entered at {:.0%} of the forum's life", s.value("entry_position"),
+                     1.0 - pct("entry_position"), ""),                      # share who entered after
+        "opened_management": ("started {:.0f} threads in announcements and rules", manage, doing("m", manage), few),
+        "management_repliers": ("whose threads there drew {:.0f} distinct members", s.value("announce_repliers"),
+                                doing("announce_repliers"), few),
+        "subforums": ("posted in {:.0f} subforums", s.value("subforums"), pct("subforums"), ""),
+        "months_active": ("active {:.0f} months", s.value("months_active"), pct("months_active"), ""),
+        "activity_span_days": ("posted over {:.0f} days", s.value("activity_span_days"), pct("activity_span_days"),
+                               ""),
+        "threads_answered": ("answered in {:.0f} threads of other members", s.value("threads_answered"),
+                             pct("threads_answered"), ""),
+        "staff_area_answers": ("{:.0f} answers in announcement, rules and introduction threads",
+                               s.value("staff_area_answers"), doing("staff_area_answers"), few),
+        "staff_area_share": ("{:.0%} of their answers there", staff_share, doing("sas", staff_share), few),
+        "not_sharing": ("only {:.0%} of their posts in content subforums, few content threads opened",
+                        content_share, not_sharing, ""),
+        "tech_askers_answered": ("answered {:.0f} distinct members in " + tech_where, s.value("tech_askers_answered"),
+                                 doing("tech_askers_answered"), few),
+        "tech_new_askers_answered": ("of whom {:.0f} were new members", s.value("tech_new_askers_answered"),
+                                     doing("tech_new_askers_answered"), few),
+        "started_technical": ("started {:.0f} threads (tutorials) in " + tech_where, s.value("started_technical"),
+                              doing("started_technical"), few),
+        "technical_share": ("{:.0%} of their posts in " + tech_where, tech_share, doing("ts", tech_share), few),
+        "message_partners": ("exchanged private messages with {:.0f} members", s.value("message_partners"),
+                             pct("message_partners"), ""),
+    }
+
+
+def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
+    """Behaviour score and evidence items of each key role
+    (:data:`KEY_ROLE_DEFINITIONS`), and the mean of each role's own
+    behaviours."""
+    readings = _readings(s, kinds)
+    messaging = s.value("message_partners").sum() > 0
+    out, specific = {}, {}
+    for role, definition in KEY_ROLE_DEFINITIONS.items():
+        names = definition["own"] + definition["shared"] + (
+            ("message_partners",) if messaging and definition["messages"] else ())
+        items = [readings[n] for n in names]
+        out[role] = (np.mean([it[2] for it in items], axis=0), items)
+        specific[role] = np.mean([readings[n][2] for n in definition["own"]], axis=0)
     # The management founds the forum and stays: a founder present to the end
     # who holds the highest status (or is marked staff) is read as management
     # even when they rarely post.
-    # Members write to the staff privately (access, rules, help): many
-    # private partners support every key role when the forum's messages are
-    # in the records.
-    messaging = s.value("message_partners").sum() > 0
-    msg_item = [("exchanged private messages with {:.0f} members", s.value("message_partners"),
-                 pct("message_partners"), "")] if messaging else []
-    msg_pct = [pct("message_partners")] if messaging else []
+    pct = s.pct
+    founding = readings["founding"][2]
     meta = _metadata(s)
     coverage = s.value("tenure_days") / max(1e-9, (s.value("tenure_days")[s.posting].max() if s.posting.any() else 1))
     institutional = np.where(np.nan_to_num(meta["admin"]) == 1,
                              np.mean([founding, np.clip(coverage, 0, 1), pct("months_present")], axis=0), 0.0)
     behaviour = out["admin"][0]
-    out["admin"] = (np.maximum(behaviour, 0.95 * institutional),
-                    out["admin"][1] + [("present {:.0%} of the forum's recorded life", coverage, coverage, ""),
-                                       ("posted or exchanged private messages in {:.0f} months",
-                                        s.value("months_present"), pct("months_present"), "")])
-    out["moderator"] = (
-        np.mean([pct("threads_answered"), doing("staff_area_answers"), doing("sas", staff_share),
-                 pct("subforums"), pct("months_active"), pct("activity_span_days"), not_sharing] + msg_pct, axis=0),
-        [("answered in {:.0f} threads of other members", s.value("threads_answered"), pct("threads_answered"), ""),
-         ("only {:.0%} of their posts in content subforums", content_share, posts_not_content, ""),
-         ("posted over {:.0f} days", s.value("activity_span_days"), pct("activity_span_days"), ""),
-         ("{:.0f} answers in announcement, rules and introduction threads", s.value("staff_area_answers"),
-          doing("staff_area_answers"), few),
-         ("{:.0%} of their answers there", staff_share, doing("sas", staff_share), few),
-         ("posted in {:.0f} subforums", s.value("subforums"), pct("subforums"), ""),
-         ("active {:.0f} months", s.value("months_active"), pct("months_active"), "")] + msg_item,
-    )
+    admin_items = out["admin"][1] + [("present {:.0%} of the forum's recorded life", coverage, coverage, ""),
+                                     ("posted or exchanged private messages in {:.0f} months",
+                                      s.value("months_present"), pct("months_present"), "")]
     # Some fora give the moderators the management's status or staff flag:
     # that reading then says "staff", not "management". A member who acts
     # as a moderator more than as management stays a moderator: the
@@ -439,38 +476,13 @@ def _key_behaviour(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     # With no marked member opening any there is nothing to compare with,
     # and the institutional reading stands.
     mod_score = out["moderator"][0]
-    manage_rate = manage / np.maximum(s.value("posts"), 1)
+    manage_rate = readings["opened_management"][1] / np.maximum(s.value("posts"), 1)
     marked = (np.nan_to_num(meta["admin"]) == 1) & s.posting
     lead = manage_rate[marked].max() if marked.any() else 0.0
     moderates_more = manage_rate < MANAGEMENT_RATE_SHARE * lead
     capped = np.where((mod_score >= KEY_THRESHOLD) & (mod_score > behaviour) & moderates_more,
                       np.minimum(0.95 * institutional, mod_score - 0.01), 0.95 * institutional)
-    out["admin"] = (np.maximum(behaviour, capped), out["admin"][1])
-    tech_where = _kind_label(kinds, "technical")
-    # The technical members keep the forum running from its early days
-    # (hosting, security, tutorials): how early they came counts with how
-    # long they posted.
-    out["technical"] = (
-        np.mean([doing("tech_askers_answered"), doing("tech_new_askers_answered"), doing("started_technical"),
-                 doing("ts", tech_share), pct("months_active"), pct("activity_span_days"), not_sharing,
-                 founding] + msg_pct, axis=0),
-        [("answered {:.0f} distinct members in " + tech_where, s.value("tech_askers_answered"),
-          doing("tech_askers_answered"), few),
-         ("of whom {:.0f} were new members", s.value("tech_new_askers_answered"),
-          doing("tech_new_askers_answered"), few),
-         ("started {:.0f} threads (tutorials) in " + tech_where, s.value("started_technical"),
-          doing("started_technical"), few),
-         ("{:.0%} of their posts in " + tech_where, tech_share, doing("ts", tech_share), few),
-         ("active {:.0f} months", s.value("months_active"), pct("months_active"), ""),
-         ("posted over {:.0f} days", s.value("activity_span_days"), pct("activity_span_days"), ""),
-         ("only {:.0%} of their posts in content subforums", content_share, posts_not_content, ""),
-         ("entered at {:.0%} of the forum's life", s.value("entry_position"), founding, "")] + msg_item,
-    )
-    specific = {
-        "moderator": np.mean([pct("threads_answered"), doing("staff_area_answers"), doing("sas", staff_share)], axis=0),
-        "technical": np.mean([doing("tech_askers_answered"), doing("tech_new_askers_answered"),
-                              doing("started_technical"), doing("ts", tech_share)], axis=0),
-    }
+    out["admin"] = (np.maximum(behaviour, capped), admin_items)
     return out, specific
 
 
