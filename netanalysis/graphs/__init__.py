@@ -14,6 +14,8 @@ from .interaction_graph import InteractionGraph
 from .messages import LAYERS, combined_graph, message_graph
 from .reply import REPLY_RULES, answered_posts, reply_graph
 from ._common import NODE_SETS
+from .ego import ego_network
+from .paths import Connection, connection
 
 __all__ = [
     "InteractionGraph",
@@ -35,4 +37,7 @@ __all__ = [
     "LAYERS",
     "AFFILIATION_LEVELS",
     "NODE_SETS",
+    "ego_network",
+    "connection",
+    "Connection",
 ]
