@@ -30,6 +30,7 @@ _MEASURES = "netanalysis.measures"
 _ROLES = "netanalysis.roles"
 _KEYPLAYERS = "netanalysis.keyplayers"
 _EVALUATE = "netanalysis.evaluate"
+_TEMPORAL = "netanalysis.temporal"
 _REPORT = "netanalysis.report.analyze"
 
 _LAZY: dict[str, str] = {
@@ -65,12 +66,15 @@ _LAZY: dict[str, str] = {
         "key_player_set", "key_player_score", "KeyPlayerResult", "sample_size",
         "disrupt", "plot_disruption",
     ], _KEYPLAYERS),
+    # over time
+    **dict.fromkeys(["activity_trajectories", "fit_trajectories", "Trajectories"], _TEMPORAL),
     # evaluation metrics
     **dict.fromkeys([
         "precision_at_k", "recall_at_k", "average_precision", "roc_auc", "role_report", "RoleReport",
     ], _EVALUATE),
     # the report
     **dict.fromkeys(["analyze", "Analysis", "check_parameters"], _REPORT),
+    **dict.fromkeys(["member_profile", "MemberProfile"], "netanalysis.report.member"),
 }
 
 __all__ = [*_LAZY, "__version__"]

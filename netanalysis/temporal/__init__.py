@@ -1,0 +1,13 @@
+"""Analyses of the records over time (stage 3, beside the measures): they
+read a :class:`~netanalysis.forum.Forum`'s time stamps directly and build
+no graph.
+
+* :func:`activity_trajectories` - group-based trajectory modelling of the
+  members' posts per period (Nagin): finite Poisson or zero-inflated
+  Poisson mixtures fitted by EM, the number of groups by BIC;
+  :func:`fit_trajectories` fits the same model to a member x period count
+  table.
+"""
+from .trajectories import Trajectories, activity_trajectories, fit_trajectories
+
+__all__ = ["activity_trajectories", "fit_trajectories", "Trajectories"]
