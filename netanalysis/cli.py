@@ -448,6 +448,52 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
+def _say_dropped_count(command: str, report) -> None:
+    """How many rows --on-error drop dropped (commands that write no dropped.csv)."""
+    n = len(getattr(report, "dropped", ()))
+    if n:
+        print(f"netanalysis {command}: warning: {n} invalid row{'s' if n != 1 else ''} dropped (--on-error drop; "
+              "netanalysis validate --on-error drop lists them)", file=sys.stderr)
+
+
+def cmd_member(args) -> int:
+    from .graphs.ego import UnknownMemberError
+    from .report.member import member_profile, write_member_report
+
+    src, out = Path(args.dataset), Path(args.out)
+    options = _read_options(args)
+    with _output(out, [src], args.force):
+        forum = read_forum(src, on_error=args.on_error, **options)
+        try:
+            profile = member_profile(forum, args.member, radius=args.radius, seed=args.seed)
+        except UnknownMemberError as exc:
+            raise UserError(str(exc)) from None
+        write_member_report(profile, out, force=args.force, inputs=[src], dataset_name=str(src))
+    if not args.quiet:
+        print(profile.describe())
+        print(f"report: {(out / 'report.html').resolve()}")
+    _say_warnings("member", forum.report)
+    _say_dropped_count("member", forum.report)
+    return EXIT_OK
+
+
+def cmd_connect(args) -> int:
+    from .graphs.ego import UnknownMemberError
+    from .graphs.paths import connection
+
+    options = _read_options(args)
+    forum = read_forum(args.dataset, on_error=args.on_error, **options)
+    try:
+        found = connection(forum, args.a, args.b, k=args.k, time_respecting=args.time_respecting,
+                           directed=args.directed)
+    except UnknownMemberError as exc:
+        raise UserError(str(exc)) from None
+    print(found.describe())
+    _say_warnings("connect", forum.report)
+    _say_dropped_count("connect", forum.report)
+    return EXIT_OK
+
+
 # -- parser ----------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
@@ -519,6 +565,35 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"replace an existing output folder written by netanalysis (holding {MARKER})")
     _add_read_options(a, drop_mode=True)
     a.set_defaults(func=cmd_analyze)
+
+    mp = sub.add_parser("member", help="one member's full picture: a one-member HTML report and tables")
+    mp.add_argument("dataset", help="dataset folder (never written to)")
+    mp.add_argument("member", help="the member's id")
+    mp.add_argument("--out", required=True, help="output folder (created)")
+    mp.add_argument("--radius", type=_at_least(0), default=1, help="radius of the ego network in hops (default: 1)")
+    mp.add_argument("--seed", type=_seed, default=0, help=f"seed of the communities, 0 to {MAX_SEED} (default: 0)")
+    mp.add_argument("--on-error", choices=("raise", "drop"), default="raise",
+                    help="invalid rows: stop (raise, default) or drop them (their number is shown)")
+    mp.add_argument("--quiet", action="store_true", help="print nothing but errors and warnings")
+    mp.add_argument("--force", action="store_true",
+                    help=f"replace an existing output folder written by netanalysis (holding {MARKER})")
+    _add_read_options(mp, drop_mode=False)
+    mp.set_defaults(func=cmd_member)
+
+    cp = sub.add_parser("connect", help="how two members are connected: the shortest chains of replies between them")
+    cp.add_argument("dataset", help="dataset folder (never written to)")
+    cp.add_argument("a", help="the first member's id")
+    cp.add_argument("b", help="the second member's id")
+    cp.add_argument("--k", type=_at_least(1), default=3, help="number of paths, at least 1 (default: 3)")
+    cp.add_argument("--time-respecting", action="store_true",
+                    help="only paths in which each step's post is later than the previous step's")
+    cp.add_argument("--directed", action="store_true",
+                    help="follow replies in their direction (each step from a member to one they answered); "
+                         "by default a step joins two members when either answered the other")
+    cp.add_argument("--on-error", choices=("raise", "drop"), default="raise",
+                    help="invalid rows: stop (raise, default) or drop them (their number is shown)")
+    _add_read_options(cp, drop_mode=False)
+    cp.set_defaults(func=cmd_connect)
 
     d = sub.add_parser("demo", help="generate a synthetic forum, analyse it and write the report")
     d.add_argument("--out", default="demo-output", help="output folder (default: demo-output)")
