@@ -36,7 +36,7 @@ _REPORT = "netanalysis.report.analyze"
 _LAZY: dict[str, str] = {
     # records
     **dict.fromkeys([
-        "read_forum", "read_stackexchange", "write_forum", "pseudonymize", "read_key", "subsample",
+        "read_forum", "read_stackexchange", "read_database", "write_forum", "pseudonymize", "read_key", "subsample",
         "Forum", "PostArrays", "ForumDataError", "Problem", "ValidationReport",
     ], _RECORDS),
     # graphs

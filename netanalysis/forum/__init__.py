@@ -1,5 +1,6 @@
 """The forum data model (stage 1: records): reading, validating, typing,
 pseudonymising and slicing forum tables."""
+from .database import read_database
 from .model import Forum, PostArrays
 from .pseudonymize import pseudonymize, read_key
 from .report import ForumDataError, Problem, ValidationReport
@@ -12,5 +13,5 @@ from .writers import write_forum
 __all__ = [
     "Forum", "PostArrays", "ForumDataError", "Problem", "ValidationReport",
     "CATEGORIES", "TABLES", "read_forum", "read_stackexchange", "write_forum", "pseudonymize", "read_key",
-    "subsample",
+    "subsample", "read_database",
 ]

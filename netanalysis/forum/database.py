@@ -1,0 +1,778 @@
+"""Reading the database of a forum package as a forum: :func:`read_database`.
+
+The database of phpBB 3.x, MyBB 1.8 or SMF 2.x is read from an **SQLite
+file** (``sqlite:///relative/forum.db``, ``sqlite:////absolute/forum.db`` or
+a path ending ``.db``, ``.sqlite``, ``.sqlite3``) or from a **mysqldump
+file** of MariaDB/MySQL (``dump:///relative/forum.sql``,
+``dump:////absolute/forum.sql`` or a path ending ``.sql`` or ``.sql.gz``;
+read by :mod:`netanalysis.forum._sqldump` without any server). URLs follow
+SQLAlchemy's convention: three slashes then a relative path, four for an
+absolute one. Database servers (``mysql://``, ``mariadb://``,
+``postgresql://``) cannot be read yet: such a URL raises
+``NotImplementedError`` naming only its scheme, never its credentials.
+
+Schemas
+-------
+Each package is one declared table of :data:`SOFTWARE` (our table -> their
+table and columns), taken from the package's published install schema:
+
+* phpBB 3.x: ``phpBB/install/schemas/mysql_41_schema.sql`` (phpbb/phpbb);
+* MyBB 1.8: ``install/resources/mysql_db_tables.php`` (mybb/mybb);
+* SMF 2.x: ``other/install_2-1_mysql.sql`` (SimpleMachines/SMF).
+
+vBulletin is not mapped: its install schema (``install/mysql-schema.php``)
+is not published by its vendor (it was found only in third-party copies of
+the proprietary package), so it is left out rather than guessed.
+
+``software="auto"`` recognises the package and the table prefix from the
+table names: a package is recognised with prefix ``p`` when ``p`` followed
+by each of its required tables' names is a table of the database (phpBB:
+``posts, topics, forums, users``; MyBB: ``posts, threads, forums, users``;
+SMF: ``messages, topics, boards, members``). No match, or more than one,
+raises :class:`~netanalysis.ForumDataError` naming the tables found.
+
+Definitions
+-----------
+posts
+    phpBB ``posts(post_id, topic_id, poster_id, post_time)``; MyBB
+    ``posts(pid, tid, uid, dateline, replyto)``; SMF
+    ``messages(id_msg, id_topic, id_member, poster_time)``. Times are Unix
+    seconds. Posts by the guest account (phpBB user 1, ``ANONYMOUS``; MyBB
+    and SMF member 0) are left out: a guest account stands for many people.
+    ``reply_to``: MyBB's ``replyto`` column (0: none); with ``quotes=True``
+    the first quote reference of the text wins (see Quotes). A ``reply_to``
+    to a post not read, of another thread, written later (or at the same
+    second with a larger id) or to the post itself is cleared before
+    validation, and counted.
+threads
+    phpBB ``topics(topic_id, forum_id, topic_poster, topic_time)``; MyBB
+    ``threads(tid, fid, uid, dateline)``; SMF ``topics(id_topic, id_board,
+    id_member_started, id_first_msg)``, whose ``created_at`` is the time of
+    its first message. Subforum 0 (phpBB global announcements) and a guest
+    starter are missing values.
+subforums
+    phpBB ``forums(forum_id, parent_id)``, MyBB ``forums(fid, pid)``, SMF
+    ``boards(id_board, id_parent)``. The parent (0: none) is returned by
+    :func:`database_tables` as ``parent_id``; the data model has no parent
+    column, so the ``Forum`` does not keep it. ``category`` (our category
+    vocabulary) is unknown and left missing; so is ``min_rank``.
+members
+    phpBB ``users(user_id, user_type, group_id, user_regdate,
+    user_lastvisit)``; MyBB ``users(uid, usergroup, additionalgroups,
+    regdate, lastactive)``; SMF ``members(id_member, id_group,
+    additional_groups, date_registered, last_login)``. A time of 0 (never)
+    is missing. The guest account is not a member.
+staff (``is_staff``, ``status``, ``rank_level``)
+    A member's groups are its primary group, its additional groups and
+    (phpBB) its non-pending ``user_group`` rows. Its staff level is the
+    highest of:
+
+    * 3 ``administrator``: phpBB group ``ADMINISTRATORS`` (``groups.group_name``)
+      or a founder (``user_type`` 3); MyBB a group with ``cancp``; SMF group 1;
+    * 2 ``global moderator``: phpBB ``GLOBAL_MODERATORS``; MyBB ``issupermod``;
+      SMF group 2;
+    * 1 ``moderator``: a member or group of phpBB ``moderator_cache``, MyBB
+      ``moderators`` (``id``, ``isgroup``) or a group with ``canmodcp``, SMF
+      ``moderators`` or ``moderator_groups``;
+    * 0 ``member`` otherwise.
+
+    ``is_staff`` is level >= 1 and ``status`` the word above; both are
+    missing when the groups cannot be read (phpBB without ``groups``, MyBB
+    without ``usergroups``). ``rank_level`` orders members as an analyst
+    would: the ordinary ranks, earned by posting, are the post-count
+    thresholds of the package (phpBB ``ranks.rank_min`` of non-special
+    ranks, MyBB ``usertitles.posts``, SMF ``membergroups.min_posts`` >= 0);
+    a member's ordinary rank is the number of thresholds at or below its
+    number of posts read (at least 1), and with ``L`` thresholds (at least
+    1) a moderator ranks ``L + 1``, a global moderator ``L + 2`` and an
+    administrator ``L + 3``.
+messages
+    One row per recipient: phpBB ``privmsgs(msg_id, author_id,
+    message_time)`` with ``privmsgs_to(msg_id, user_id)`` and SMF
+    ``personal_messages(id_pm, id_member_from, msgtime)`` with
+    ``pm_recipients(id_pm, id_member)``, message id ``"<pm id>-<recipient>"``;
+    MyBB ``privatemessages(pmid, uid, toid, fromid, dateline)``, the
+    recipient's copy (``uid = toid``), message id ``pmid``. The sender's own
+    copy (phpBB's outbox row, MyBB's sent-items copy) and messages to
+    oneself are left out. Without the message tables there are no messages.
+
+Privacy
+-------
+Only the columns named in :data:`SOFTWARE` are selected (ids, times,
+foreign keys, group and rank columns, phpBB's group names): no post text,
+subject, signature, e-mail address, IP address or password column is ever
+selected from SQLite, and in a dump their values are stepped over by the
+parser without becoming Python objects.
+
+Quotes
+------
+The one exception, an explicit opt-in: with ``quotes=True`` the post text
+column (phpBB ``post_text``, MyBB ``message``, SMF ``body``) is read, one
+chunk at a time, only to find quote references -- phpBB
+``[quote=... post_id=N]`` or ``<QUOTE ... post_id="N">``, MyBB
+``[quote='name' pid='N']``, SMF ``[quote author=... link=msg=N]`` or
+``link=topic=T.msgN`` -- and only the first referenced post id of each post
+is kept, as its ``reply_to``; the text itself is dropped at once.
+
+Reading
+-------
+SQLite files are opened read-only (``file:...?mode=ro`` and
+``PRAGMA query_only``), so nothing can be written; rows are fetched in
+chunks (``fetchmany``) and moved to compact Arrow arrays, so memory holds
+the selected columns only. The tables are then validated by
+:func:`~netanalysis.read_forum` (``on_error`` passed through) and the
+report ends with one note (starting ``"<package> database:"``) counting
+what was left out or cleared.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import sqlite3
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import _sqldump
+from .model import Forum
+from .report import ForumDataError, Problem
+from .validate import read_forum
+
+__all__ = ["read_database", "database_tables", "SOFTWARE", "SERVER_SCHEMES"]
+
+#: Rows fetched from SQLite at a time.
+CHUNK = 65536
+#: URL schemes of database servers (not readable yet).
+SERVER_SCHEMES = ("mysql", "mariadb", "postgresql", "postgres", "pgsql", "mssql", "oracle")
+_STRING = pd.StringDtype("pyarrow")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a package: its name (without prefix), our role column ->
+    its column, whether the reader needs it, and the text column read only
+    with ``quotes=True``."""
+
+    name: str
+    columns: dict
+    required: bool = True
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Software:
+    key: str
+    title: str
+    schema: str                 # the published install schema the mapping is taken from
+    default_prefix: str
+    guest: int                  # the guest account's id
+    tables: dict = field(default_factory=dict)
+    quote: str = ""             # regex: group(s) = the referenced post id
+
+
+SOFTWARE: dict[str, Software] = {
+    # phpbb/phpbb: phpBB/install/schemas/mysql_41_schema.sql
+    "phpbb": Software(
+        "phpbb", "phpBB 3.x", "phpBB/install/schemas/mysql_41_schema.sql", "phpbb_", 1, {
+            "posts": Table("posts", {"post_id": "post_id", "thread_id": "topic_id", "author_id": "poster_id",
+                                     "created_at": "post_time"}, text="post_text"),
+            "threads": Table("topics", {"thread_id": "topic_id", "subforum_id": "forum_id",
+                                        "author_id": "topic_poster", "created_at": "topic_time"}),
+            "subforums": Table("forums", {"subforum_id": "forum_id", "parent_id": "parent_id"}),
+            "members": Table("users", {"member_id": "user_id", "user_type": "user_type", "group_id": "group_id",
+                                       "joined_at": "user_regdate", "last_seen_at": "user_lastvisit"}),
+            "groups": Table("groups", {"group_id": "group_id", "group_name": "group_name"}, False),
+            "memberships": Table("user_group", {"group_id": "group_id", "member_id": "user_id",
+                                                "pending": "user_pending"}, False),
+            "ranks": Table("ranks", {"threshold": "rank_min", "special": "rank_special"}, False),
+            "moderators": Table("moderator_cache", {"member_id": "user_id", "group_id": "group_id"}, False),
+            "pms": Table("privmsgs", {"pm_id": "msg_id", "sender_id": "author_id", "created_at": "message_time"},
+                         False),
+            "pm_to": Table("privmsgs_to", {"pm_id": "msg_id", "recipient_id": "user_id"}, False),
+        },
+        quote=r"""post_id=["']?([0-9]+)"""),
+    # mybb/mybb: install/resources/mysql_db_tables.php
+    "mybb": Software(
+        "mybb", "MyBB 1.8", "install/resources/mysql_db_tables.php", "mybb_", 0, {
+            "posts": Table("posts", {"post_id": "pid", "thread_id": "tid", "author_id": "uid",
+                                     "created_at": "dateline", "reply_to": "replyto"}, text="message"),
+            "threads": Table("threads", {"thread_id": "tid", "subforum_id": "fid", "author_id": "uid",
+                                         "created_at": "dateline"}),
+            "subforums": Table("forums", {"subforum_id": "fid", "parent_id": "pid"}),
+            "members": Table("users", {"member_id": "uid", "group_id": "usergroup", "additional": "additionalgroups",
+                                       "joined_at": "regdate", "last_seen_at": "lastactive"}),
+            "groups": Table("usergroups", {"group_id": "gid", "admin": "cancp", "global_mod": "issupermod",
+                                           "mod": "canmodcp"}, False),
+            "ranks": Table("usertitles", {"threshold": "posts"}, False),
+            "moderators": Table("moderators", {"id": "id", "is_group": "isgroup"}, False),
+            "pms": Table("privatemessages", {"pm_id": "pmid", "owner_id": "uid", "recipient_id": "toid",
+                                             "sender_id": "fromid", "created_at": "dateline"}, False),
+        },
+        quote=r"""\[quote=[^\]]*?\bpid=["']?([0-9]+)"""),
+    # SimpleMachines/SMF: other/install_2-1_mysql.sql
+    "smf": Software(
+        "smf", "SMF 2.x", "other/install_2-1_mysql.sql", "smf_", 0, {
+            "posts": Table("messages", {"post_id": "id_msg", "thread_id": "id_topic", "author_id": "id_member",
+                                        "created_at": "poster_time"}, text="body"),
+            "threads": Table("topics", {"thread_id": "id_topic", "subforum_id": "id_board",
+                                        "author_id": "id_member_started", "first_post": "id_first_msg"}),
+            "subforums": Table("boards", {"subforum_id": "id_board", "parent_id": "id_parent"}),
+            "members": Table("members", {"member_id": "id_member", "group_id": "id_group",
+                                         "additional": "additional_groups", "joined_at": "date_registered",
+                                         "last_seen_at": "last_login"}),
+            "ranks": Table("membergroups", {"group_id": "id_group", "threshold": "min_posts"}, False),
+            "moderators": Table("moderators", {"member_id": "id_member"}, False),
+            "moderator_groups": Table("moderator_groups", {"group_id": "id_group"}, False),
+            "pms": Table("personal_messages", {"pm_id": "id_pm", "sender_id": "id_member_from",
+                                               "created_at": "msgtime"}, False),
+            "pm_to": Table("pm_recipients", {"pm_id": "id_pm", "recipient_id": "id_member"}, False),
+        },
+        quote=r"""\[quote[^\]]*?\blink=(?:msg=([0-9]+)|topic=[0-9]+\.msg([0-9]+))"""),
+}
+
+_STATUS = {3: "administrator", 2: "global moderator", 1: "moderator", 0: "member"}
+
+
+# ---------------------------------------------------------------------------
+# sources
+# ---------------------------------------------------------------------------
+def _fatal(table, column, text, source) -> ForumDataError:
+    return ForumDataError([Problem(table, column, text, fatal=True)], source=source)
+
+
+def _parse(url) -> tuple[str, Path]:
+    """``("sqlite" | "dump", path)`` of a URL or path; servers refused."""
+    if isinstance(url, os.PathLike):
+        url = os.fspath(url)
+    if not isinstance(url, str):
+        raise TypeError(f"url must be a database URL or a path, not {type(url).__name__}")
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://", url)
+    if m:
+        scheme = m.group(1).lower()
+        base = scheme.split("+")[0]
+        if base in SERVER_SCHEMES:
+            raise NotImplementedError(
+                f"read_database: {scheme}:// URLs name a database server; the server readers "
+                "(MariaDB/MySQL, PostgreSQL) are not available yet. Read a mysqldump file "
+                "(dump:///path/forum.sql) or an SQLite file (sqlite:///path/forum.db) instead.")
+        if base not in ("sqlite", "dump", "file"):
+            raise ValueError(f"read_database: unknown URL scheme {scheme!r}; use sqlite:///path/forum.db, "
+                             "dump:///path/forum.sql or a path")
+        rest = urllib.parse.unquote(url[m.end():].split("?", 1)[0])
+        if not rest.startswith("/"):
+            raise ValueError(f"read_database: a {scheme}:// URL takes no host: {scheme}:///relative/path "
+                             f"or {scheme}:////absolute/path")
+        path = Path(rest[1:] if base != "file" else rest)
+        if base == "sqlite":
+            return "sqlite", path
+        if base == "dump":
+            return "dump", path
+        url = os.fspath(path)
+    path = Path(url)
+    name = path.name.lower()
+    if name.endswith((".sql", ".sql.gz")):
+        return "dump", path
+    if name.endswith((".db", ".sqlite", ".sqlite3")):
+        return "sqlite", path
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(16) == b"SQLite format 3\x00":
+                return "sqlite", path
+    except OSError:
+        pass
+    raise ValueError(f"read_database: {path} is neither an SQLite file (.db, .sqlite) nor a dump (.sql, .sql.gz); "
+                     "give a sqlite:/// or dump:/// URL")
+
+
+def _connect_sqlite(path: Path) -> sqlite3.Connection:
+    """A read-only connection: nothing can be written through it."""
+    uri = "file:" + urllib.parse.quote(os.fspath(path.absolute())) + "?mode=ro"
+    con = sqlite3.connect(uri, uri=True)
+    con.execute("PRAGMA query_only = ON")
+    return con
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class _SQLite:
+    def __init__(self, path: Path):
+        self.path = path
+        self.label = str(path)
+        if not path.is_file():
+            raise _fatal("posts", None, f"no SQLite file at {path}", self.label)
+        try:
+            self.con = _connect_sqlite(path)
+            rows = self.con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise _fatal("posts", None, f"cannot read {path.name} as an SQLite database: {exc}", self.label) from None
+        self.names = [r[0] for r in rows]
+
+    def columns(self, table: str) -> list[str]:
+        return [r[1] for r in self.con.execute(f"PRAGMA table_info({_ident(table)})")]
+
+    def read(self, table: str, columns: list[str], transforms: dict) -> dict[str, pa.ChunkedArray]:
+        cur = self.con.cursor()
+        cur.execute(f"SELECT {', '.join(map(_ident, columns))} FROM {_ident(table)}")
+        chunks: dict[str, list] = {c: [] for c in columns}
+        funcs = [transforms.get(c) for c in columns]
+        while True:
+            rows = cur.fetchmany(CHUNK)
+            if not rows:
+                break
+            for c, f, values in zip(columns, funcs, zip(*rows)):
+                if f is not None:
+                    values = [f(v) for v in values]
+                chunks[c].append(_arrow(values))
+        return {c: _unify(chunks[c]) for c in columns}
+
+    def close(self):
+        self.con.close()
+
+
+def _arrow(values) -> pa.Array:
+    try:
+        return pa.array(values, type=pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+        return pa.array([None if v is None else (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v))
+                         for v in values], type=pa.string())
+
+
+def _unify(chunks: list) -> pa.ChunkedArray:
+    if not chunks:
+        return pa.chunked_array([], type=pa.int64())
+    if all(c.type == pa.int64() for c in chunks):
+        return pa.chunked_array(chunks, type=pa.int64())
+    return pa.chunked_array([c.cast(pa.string()) for c in chunks], type=pa.string())
+
+
+class _Dump:
+    def __init__(self, path: Path):
+        self.path = path
+        self.label = str(path)
+        if not path.is_file():
+            raise _fatal("posts", None, f"no dump file at {path}", self.label)
+        self._columns = _sqldump.dump_columns(path)
+        self.names = list(self._columns)
+
+    def columns(self, table: str) -> list[str]:
+        return self._columns.get(table, [])
+
+    def read_all(self, wanted: dict, transforms: dict) -> dict:
+        return _sqldump.read_dump_tables(self.path, wanted, transforms)
+
+    def close(self):
+        pass
+
+
+# ---------------------------------------------------------------------------
+# recognising the package
+# ---------------------------------------------------------------------------
+def _shown(names) -> str:
+    names = sorted(names)
+    more = f" and {len(names) - 30} more" if len(names) > 30 else ""
+    return ", ".join(names[:30]) + more if names else "(none)"
+
+
+def _detect(names: list[str], software: str, prefix: str | None, label: str) -> tuple[Software, str]:
+    present = set(names)
+    if software != "auto" and software not in SOFTWARE:
+        raise ValueError(f"software: unknown package {software!r}; choose 'auto', {', '.join(map(repr, SOFTWARE))}")
+    candidates = list(SOFTWARE.values()) if software == "auto" else [SOFTWARE[software]]
+    found = []
+    for sw in candidates:
+        required = [t.name for t in sw.tables.values() if t.required]
+        if prefix is not None:
+            prefixes = {prefix}
+        else:
+            prefixes = {n[: len(n) - len(required[0])] for n in present if n.endswith(required[0])}
+        for p in sorted(prefixes):
+            if all(p + r in present for r in required):
+                found.append((sw, p))
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        which = "; ".join(f"{sw.title} with prefix {p!r}" for sw, p in found)
+        raise _fatal("posts", None, f"more than one forum schema recognised ({which}): give software= and prefix=",
+                     label)
+    if software == "auto":
+        what = "with prefix " + repr(prefix) if prefix is not None else "with any prefix"
+        raise _fatal("posts", None, f"no phpBB 3.x, MyBB 1.8 or SMF 2.x schema recognised {what}; "
+                     f"the database has tables {_shown(names)}", label)
+    sw = SOFTWARE[software]
+    p = sw.default_prefix if prefix is None else prefix
+    missing = [p + t.name for t in sw.tables.values() if t.required and p + t.name not in present]
+    raise _fatal(p + missing[0], None, f"{sw.title} table {', '.join(missing)} missing "
+                 f"(prefix {p!r}); the database has tables {_shown(names)}", label)
+
+
+def _quote_finder(sw: Software, raw_bytes: bool):
+    pattern = re.compile(sw.quote.encode() if raw_bytes else sw.quote)
+
+    def find(value):
+        if value is None:
+            return None
+        if raw_bytes and isinstance(value, str):
+            value = value.encode()
+        elif not raw_bytes and isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        m = pattern.search(value)
+        if m is None:
+            return None
+        ref = next(g for g in m.groups() if g is not None)
+        return ref.decode() if isinstance(ref, bytes) else ref
+    return find
+
+
+# ---------------------------------------------------------------------------
+# reading
+# ---------------------------------------------------------------------------
+def _series(arr: pa.ChunkedArray) -> pd.Series:
+    """Int64 when every value is an integer, else text."""
+    if arr.type != pa.int64():
+        try:
+            arr = pc.cast(arr, pa.int64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return pd.Series(pd.arrays.ArrowStringArray(arr.cast(pa.string())))
+    return arr.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get).reset_index(drop=True)
+
+
+def _read(source, sw: Software, prefix: str, quotes: bool) -> tuple[dict, list[str]]:
+    """role -> DataFrame of our role columns (absent optional tables left
+    out), and notes on what was absent."""
+    present = set(source.names)
+    wanted, roles, transforms, absent = {}, {}, {}, []
+    dump = isinstance(source, _Dump)
+    for role, t in sw.tables.items():
+        full = prefix + t.name
+        if full not in present:
+            if t.required:
+                raise _fatal(full, None, f"{sw.title} table {full} missing", source.label)
+            absent.append(full)
+            continue
+        have = source.columns(full)
+        cols = list(t.columns.values())
+        if quotes and t.text:
+            cols.append(t.text)
+            transforms[(full, t.text)] = _quote_finder(sw, dump)
+        missing = [c for c in cols if c not in have]
+        if missing:
+            raise _fatal(full, missing[0], f"column {', '.join(missing)} missing from {full} "
+                         f"({sw.title} schema, {sw.schema})", source.label)
+        wanted[full] = cols
+        roles[full] = (role, t)
+    if dump:
+        got = source.read_all(wanted, transforms)
+    else:
+        got = {full: source.read(full, cols, {c: f for (tb, c), f in transforms.items() if tb == full})
+               for full, cols in wanted.items()}
+    out = {}
+    for full, (role, t) in roles.items():
+        data = {ours: _series(got[full][theirs]) for ours, theirs in t.columns.items()}
+        if quotes and t.text:
+            data["quote"] = _series(got[full][t.text])
+        out[role] = pd.DataFrame(data)
+    return out, absent
+
+
+def _zero_na(s: pd.Series) -> pd.Series:
+    return s.mask(s.eq(0).fillna(False).astype(bool)) if s.dtype == "Int64" else s
+
+
+def _group_list(s: pd.Series) -> pd.DataFrame:
+    """A comma-separated group column as (row, group) pairs."""
+    text = s.astype(_STRING).fillna("")
+    parts = text.str.split(",").explode()
+    parts = parts[parts.str.strip().str.fullmatch(r"-?[0-9]+").fillna(False).astype(bool)]
+    return pd.DataFrame({"row": parts.index.to_numpy(), "group": parts.str.strip().astype("int64").to_numpy()})
+
+
+def _truthy(s: pd.Series) -> np.ndarray:
+    t = s.astype(_STRING).str.strip().str.lower()
+    return t.isin(["1", "yes", "true", "y"]).fillna(False).to_numpy(dtype=bool)
+
+
+def _staff(sw: Software, raw: dict, members: pd.DataFrame) -> tuple[np.ndarray, bool]:
+    """The staff level (0-3) of each member row and whether it is known."""
+    ids = members["member_id"]
+    n = len(members)
+    level = np.zeros(n, dtype=np.int64)
+    # (row, group) pairs of every member's groups.
+    pairs = [pd.DataFrame({"row": np.arange(n), "group": members["group_id"].astype("Int64")})]
+    if "additional" in members:
+        pairs.append(_group_list(members["additional"]))
+    row_of = pd.Series(np.arange(n), index=pd.Index(ids)).groupby(level=0).first()
+    if "memberships" in raw:
+        ms = raw["memberships"]
+        keep = ~_truthy(ms["pending"]) if "pending" in ms else np.ones(len(ms), bool)
+        ms = ms[keep]
+        r = row_of.reindex(ms["member_id"].to_numpy()).to_numpy()
+        ok = ~pd.isna(r)
+        pairs.append(pd.DataFrame({"row": r[ok].astype(np.int64), "group": ms["group_id"].to_numpy()[ok]}))
+    pairs = pd.concat(pairs, ignore_index=True).dropna()
+    pairs["group"] = pairs["group"].astype("int64")
+    group_level: dict[int, int] = {}
+    moderators_rows: list[np.ndarray] = []
+    known = True
+    if sw.key == "phpbb":
+        if "groups" not in raw:
+            known = False
+        else:
+            g = raw["groups"]
+            name = g["group_name"].astype(_STRING).str.upper()
+            for gid, nm in zip(g["group_id"], name):
+                if nm == "ADMINISTRATORS":
+                    group_level[int(gid)] = 3
+                elif nm == "GLOBAL_MODERATORS":
+                    group_level[int(gid)] = 2
+        founder = (members["user_type"] == 3).fillna(False).to_numpy(dtype=bool)
+        level[founder] = 3
+    elif sw.key == "mybb":
+        if "groups" not in raw:
+            known = False
+        else:
+            g = raw["groups"]
+            for gid, a, s, m in zip(g["group_id"], _truthy(g["admin"]), _truthy(g["global_mod"]), _truthy(g["mod"])):
+                group_level[int(gid)] = 3 if a else 2 if s else 1 if m else 0
+    else:
+        group_level = {1: 3, 2: 2}
+    # Moderators named per member or per group.
+    mod_groups: set[int] = set()
+    mod_members = pd.Series([], dtype="Int64")
+    if "moderators" in raw:
+        md = raw["moderators"]
+        if sw.key == "mybb":
+            is_group = _truthy(md["is_group"])
+            mod_groups |= set(md["id"][is_group].dropna().astype(int))
+            mod_members = md["id"][~is_group]
+        else:
+            mod_members = md["member_id"]
+            if "group_id" in md:
+                mod_groups |= set(md["group_id"].dropna().astype(int)) - {0}
+    if "moderator_groups" in raw:
+        mod_groups |= set(raw["moderator_groups"]["group_id"].dropna().astype(int))
+    for gid in mod_groups:
+        group_level[gid] = max(group_level.get(gid, 0), 1)
+    if group_level:
+        lv = pairs["group"].map(group_level).fillna(0).astype(np.int64).to_numpy()
+        np.maximum.at(level, pairs["row"].to_numpy(dtype=np.int64), lv)
+    r = row_of.reindex(mod_members.dropna().to_numpy()).dropna().to_numpy(dtype=np.int64)
+    level[r] = np.maximum(level[r], 1)
+    return level, known
+
+
+def _thresholds(sw: Software, raw: dict) -> np.ndarray:
+    if "ranks" not in raw:
+        return np.array([], dtype=np.int64)
+    rk = raw["ranks"]
+    t = rk["threshold"]
+    if sw.key == "phpbb" and "special" in rk:
+        t = t[~_truthy(rk["special"])]
+    t = t.dropna()
+    t = t[t >= 0]
+    return np.unique(t.to_numpy(dtype=np.int64))
+
+
+def _clear_replies(posts: pd.DataFrame) -> tuple[pd.Series, int]:
+    """reply_to with every reference that validation would refuse cleared."""
+    reply = posts["reply_to"]
+    present = reply.notna().to_numpy()
+    if not present.any():
+        return reply, 0
+    ids = posts["post_id"]
+    first = pd.Series(np.arange(len(posts)), index=pd.Index(ids)).groupby(level=0).first()
+    target = first.reindex(reply[present].to_numpy()).to_numpy()
+    ok = ~pd.isna(target)
+    tgt = np.where(ok, target, 0).astype(np.int64)
+    rows = np.flatnonzero(present)
+    thread = posts["thread_id"].to_numpy(dtype=object)
+    time = pd.to_numeric(posts["created_at"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    pid = pd.to_numeric(ids, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    ok &= thread[tgt] == thread[rows]
+    ok &= tgt != rows
+    ok &= (time[tgt] < time[rows]) | ((time[tgt] == time[rows]) & (pid[tgt] < pid[rows]))
+    cleared = rows[~ok]
+    out = reply.copy()
+    out.iloc[cleared] = pd.NA
+    return out, int(len(cleared))
+
+
+def _build(sw: Software, raw: dict, quotes: bool) -> tuple[dict, dict]:
+    counts: dict[str, int] = {}
+    guest = sw.guest
+    # posts
+    p = raw["posts"]
+    by_guest = (p["author_id"] == guest).fillna(False).to_numpy(dtype=bool)
+    counts["guest_posts"] = int(by_guest.sum())
+    p = p[~by_guest].reset_index(drop=True)
+    reply = _zero_na(p["reply_to"]) if "reply_to" in p else pd.Series(pd.NA, index=p.index, dtype="Int64")
+    counts["replyto_refs"] = int(reply.notna().sum())
+    counts["quote_refs"] = 0
+    if quotes and "quote" in p:
+        q = p["quote"]
+        counts["quote_refs"] = int(q.notna().sum())
+        if q.dtype != reply.dtype:
+            q, reply = q.astype(_STRING), reply.astype(_STRING)
+        reply = q.fillna(reply)
+    posts = pd.DataFrame({"post_id": p["post_id"], "thread_id": p["thread_id"], "author_id": p["author_id"],
+                          "created_at": p["created_at"], "reply_to": reply})
+    posts["reply_to"], counts["reply_to_cleared"] = _clear_replies(posts)
+    # threads
+    t = raw["threads"]
+    if "first_post" in t:
+        raw_p = raw["posts"]
+        times = pd.Series(raw_p["created_at"].to_numpy(), index=pd.Index(raw_p["post_id"])).groupby(level=0).first()
+        created = pd.Series(pd.array(times.reindex(t["first_post"].to_numpy()).to_numpy(), dtype="Int64"))
+    else:
+        created = t["created_at"]
+    starter = t["author_id"].mask((t["author_id"] == guest).fillna(False).astype(bool))
+    threads = pd.DataFrame({"thread_id": t["thread_id"], "subforum_id": _zero_na(t["subforum_id"]),
+                            "author_id": starter, "created_at": created})
+    # subforums
+    s = raw["subforums"]
+    subforums = pd.DataFrame({"subforum_id": s["subforum_id"], "parent_id": _zero_na(s["parent_id"])})
+    counts["with_parent"] = int(subforums["parent_id"].notna().sum())
+    # members
+    m = raw["members"]
+    m = m[~(m["member_id"] == guest).fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+    level, known = _staff(sw, raw, m)
+    thresholds = _thresholds(sw, raw)
+    n_posts = posts["author_id"].value_counts()
+    count = n_posts.reindex(m["member_id"].to_numpy()).fillna(0).to_numpy(dtype=np.int64)
+    ordinary = np.maximum(np.searchsorted(thresholds, count, side="right"), 1)
+    top = max(len(thresholds), 1)
+    rank = np.where(level > 0, top + level, ordinary)
+    members = pd.DataFrame({
+        "member_id": m["member_id"],
+        "joined_at": _zero_na(m["joined_at"]),
+        "last_seen_at": _zero_na(m["last_seen_at"]),
+        "is_staff": pd.array(level > 0, dtype="boolean") if known else pd.array([pd.NA] * len(m), dtype="boolean"),
+        "status": (pd.Series([_STATUS[int(v)] for v in level], dtype=_STRING) if known
+                   else pd.Series([pd.NA] * len(m), dtype=_STRING)),
+        "rank_level": pd.array(rank, dtype="Int64") if known or len(thresholds)
+        else pd.array([pd.NA] * len(m), dtype="Int64"),
+    })
+    counts["staff"] = int((level > 0).sum()) if known else 0
+    # messages
+    messages = None
+    counts["messages_to_self"] = 0
+    if "pms" in raw and ("pm_to" in raw or sw.key == "mybb"):
+        pm = raw["pms"]
+        if sw.key == "mybb":
+            own = ((pm["owner_id"] == pm["recipient_id"]) & (pm["recipient_id"] != 0)
+                   & (pm["sender_id"] != 0)).fillna(False).to_numpy(dtype=bool)
+            pm = pm[own]
+            to_self = (pm["sender_id"] == pm["recipient_id"]).fillna(False).to_numpy(dtype=bool)
+            pm = pm[~to_self]
+            messages = pd.DataFrame({"message_id": pm["pm_id"], "sender_id": pm["sender_id"],
+                                     "recipient_id": pm["recipient_id"], "created_at": pm["created_at"]})
+        else:
+            rc = raw["pm_to"].merge(pm, on="pm_id", how="inner")
+            to_self = (rc["recipient_id"] == rc["sender_id"]).fillna(False).to_numpy(dtype=bool)
+            rc = rc[~to_self]
+            messages = pd.DataFrame({
+                "message_id": (rc["pm_id"].astype(_STRING) + "-" + rc["recipient_id"].astype(_STRING)),
+                "sender_id": rc["sender_id"], "recipient_id": rc["recipient_id"], "created_at": rc["created_at"]})
+        counts["messages_to_self"] = int(to_self.sum())
+        messages = messages.reset_index(drop=True)
+    tables = {"posts": posts, "threads": threads, "subforums": subforums, "members": members}
+    if messages is not None:
+        tables["messages"] = messages
+    counts["posts"] = len(posts)
+    counts["messages"] = 0 if messages is None else len(messages)
+    return tables, counts
+
+
+def _note(sw: Software, prefix: str, counts: dict, absent: list[str], quotes: bool) -> str:
+    text = (f"{sw.title} database (prefix {prefix!r}): read {counts['posts']} posts, {counts['messages']} messages; "
+            f"left out {counts['guest_posts']} posts by the guest account (id {sw.guest}); "
+            f"reply_to: {counts['replyto_refs']} from replyto, {counts['quote_refs']} from quotes"
+            f"{'' if quotes else ' (quotes not read)'}, {counts['reply_to_cleared']} cleared (a post not read, of "
+            f"another thread or not earlier); {counts['staff']} staff; {counts['messages_to_self']} messages to "
+            f"oneself left out; {counts['with_parent']} subforums with a parent (not kept: no parent column)")
+    if absent:
+        text += f"; tables absent: {', '.join(absent)}"
+    return text
+
+
+def _open(url):
+    kind, path = _parse(url)
+    return _SQLite(path) if kind == "sqlite" else _Dump(path)
+
+
+def database_tables(url, *, software: str = "auto", prefix: str | None = None, quotes: bool = False):
+    """The forum tables of a forum database, before validation.
+
+    Returns ``(tables, info)``: ``posts``, ``threads``, ``subforums`` (with
+    ``parent_id``), ``members`` and, when the message tables exist,
+    ``messages``, built as :mod:`netanalysis.forum.database` defines; and
+    ``info``, a dict with ``software``, ``prefix``, ``source``, ``absent``
+    (optional tables not found), ``counts`` and ``note``.
+    """
+    if not isinstance(quotes, bool):
+        raise TypeError("quotes must be True or False")
+    source = _open(url)
+    try:
+        sw, pre = _detect(source.names, software, prefix, source.label)
+        raw, absent = _read(source, sw, pre, quotes)
+    finally:
+        source.close()
+    tables, counts = _build(sw, raw, quotes)
+    info = {"software": sw.key, "prefix": pre, "source": source.label, "absent": absent, "counts": counts,
+            "note": _note(sw, pre, counts, absent, quotes)}
+    return tables, info
+
+
+def read_database(url, *, software: str = "auto", prefix: str | None = None,
+                  on_error: Literal["raise", "drop"] = "raise", quotes: bool = False) -> Forum:
+    """Read the database of a phpBB 3.x, MyBB 1.8 or SMF 2.x forum.
+
+    Parameters
+    ----------
+    url : str or path
+        ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db``,
+        ``dump:///relative/forum.sql`` (a mysqldump file, ``.sql.gz`` too),
+        or a path ending ``.db``/``.sqlite``/``.sqlite3`` or
+        ``.sql``/``.sql.gz``. Server URLs (``mysql://``, ``mariadb://``,
+        ``postgresql://``) raise ``NotImplementedError``.
+    software : {"auto", "phpbb", "mybb", "smf"}
+        The package; ``"auto"`` recognises it from the table names.
+    prefix : str, optional
+        The table prefix (``"phpbb_"``); recognised when not given.
+    on_error : {"raise", "drop"}
+        Passed to :func:`~netanalysis.read_forum`, which validates the tables.
+    quotes : bool
+        Scan the post text for quote references (the one exception to
+        reading no text; only the referenced post id is kept, as
+        ``reply_to``). Default False.
+
+    Returns
+    -------
+    Forum
+        Its ``report.notes`` end with one note counting what was read, left
+        out and cleared. The mapping and conventions are in
+        :mod:`netanalysis.forum.database`.
+
+    Raises
+    ------
+    ForumDataError
+        No schema recognised (the message names the tables found), a
+        missing table or column (named), an unreadable file or dump line
+        (with the line number), or tables that fail validation with
+        ``on_error="raise"``.
+    """
+    tables, info = database_tables(url, software=software, prefix=prefix, quotes=quotes)
+    tables["subforums"] = tables["subforums"].drop(columns=["parent_id"])
+    try:
+        forum = read_forum(tables, on_error=on_error)
+    except ForumDataError as exc:
+        raise ForumDataError(list(exc.problems), source=info["source"]) from None
+    return dataclasses.replace(forum, report=forum.report.with_notes(info["note"]))
