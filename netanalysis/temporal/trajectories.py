@@ -71,8 +71,10 @@ period and group (weighted counts and weighted members at risk). For ZIP
 the structural zeros are a second latent layer: each zero is a
 structural zero with probability
 :math:`\omega_j / (\omega_j + (1 - \omega_j) e^{-\lambda_{jt}})`, which
-updates :math:`\omega_j` and the Poisson weights (expectation-conditional
-maximisation). Each number of groups :math:`K > 1` is fitted from
+updates :math:`\omega_j` and the Poisson weights; given the posterior
+these depend on the data only through the same per-period statistics (and
+the weighted zeros), so this inner EM runs to convergence (at most 50
+steps) in every M-step. Each number of groups :math:`K > 1` is fitted from
 ``n_starts`` starts (k-means++ on the members' log rates in ``order + 1``
 time segments, seeded by ``numpy.random.SeedSequence([seed, K, start])``),
 each run for 15 EM iterations on a seeded sample of 20,000 members (all
@@ -152,6 +154,7 @@ MODELS = ("poisson", "zip")
 CLOCKS = ("calendar", "tenure")
 _SHORT_RUN = 15          # EM iterations of every start before the best one goes on
 _OMEGA_MIN = 1e-10
+_ZIP_INNER = 50          # inner EM iterations on the zero inflation per M-step (at most)
 _START_SAMPLE = 20_000   # members in the short runs of the starts (all members when fewer)
 
 
@@ -376,17 +379,26 @@ def _mstep(data: _Data, x: np.ndarray, w: np.ndarray, st: _State, zip_: bool, st
     ysum = _tdot(data.y, w)
     risk = _at_risk(data, w)
     omega = st.omega
-    if zip_:
-        eta = x @ st.beta.T
-        lam = np.exp(eta)
-        u = st.omega / (st.omega + (1.0 - st.omega) * np.exp(-lam))
+    if not zip_:
+        beta = _newton(x, ysum, risk, st.beta, steps)
+    else:
+        # Given the posterior, the groups' ZIP likelihoods depend on the data only
+        # through the weighted counts, members at risk and zeros per period, so
+        # the inner EM on the structural zeros runs to convergence on T x K arrays.
         zeros = np.maximum(risk - _tdot(data.pos, w), 0.0)
-        struct = zeros * u
         tot = risk.sum(axis=0)
-        omega = np.where(tot > 0, struct.sum(axis=0) / np.where(tot > 0, tot, 1.0), st.omega)
-        omega = np.clip(omega, _OMEGA_MIN, 1.0 - 1e-9)
-        risk = risk - struct
-    beta = _newton(x, ysum, risk, st.beta, steps)
+        beta = st.beta
+        for _ in range(_ZIP_INNER):
+            lam = np.exp(x @ beta.T)
+            u = omega / (omega + (1.0 - omega) * np.exp(-lam))
+            struct = zeros * u
+            new_omega = np.where(tot > 0, struct.sum(axis=0) / np.where(tot > 0, tot, 1.0), omega)
+            new_omega = np.clip(new_omega, _OMEGA_MIN, 1.0 - 1e-9)
+            new_beta = _newton(x, ysum, risk - struct, beta, steps)
+            moved = max(np.abs(new_beta - beta).max(), np.abs(new_omega - omega).max())
+            beta, omega = new_beta, new_omega
+            if moved < 1e-8:
+                break
     pi = w.mean(axis=0)
     return _State(beta, omega, pi)
 
