@@ -10,7 +10,7 @@ import pytest
 import netanalysis as na
 
 SUBPACKAGES = ["netanalysis.forum", "netanalysis.graphs", "netanalysis.measures", "netanalysis.roles",
-               "netanalysis.keyplayers", "netanalysis.evaluate"]
+               "netanalysis.keyplayers", "netanalysis.evaluate", "netanalysis.temporal"]
 
 
 def _run(code: str) -> str:
