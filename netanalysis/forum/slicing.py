@@ -63,20 +63,34 @@ def between(forum: Forum, start=None, end=None) -> Forum:
     )
 
 
-def windows(forum: Forum, freq: str = "MS", *, start=None, end=None) -> Iterator[tuple[pd.Timestamp, pd.Timestamp, Forum]]:
-    """See :meth:`Forum.windows`."""
-    first, last = forum.period
-    start = _utc(start) if start is not None else first
-    end = _utc(end) if end is not None else last
-    offset = pd.tseries.frequencies.to_offset(freq)
-    # Periods are anchored on the offset (month starts, week ends...), so
-    # the first one starts at or before the first post.
+def period_edges(start: pd.Timestamp, end: pd.Timestamp, freq) -> pd.DatetimeIndex:
+    """The edges of the periods of ``freq`` that cover ``[start, end]``: the
+    start of each period, then the end of the last (the periods of
+    :meth:`Forum.windows`).
+
+    Periods are anchored on the offset (month starts, week ends...), so the
+    first one starts at or before ``start``. ``freq`` is a pandas frequency
+    (``"MS"``, ``"W"``, ``"30D"``); anything else raises ``ValueError``.
+    """
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"freq must be a pandas frequency ('MS', 'W', '30D'...), not {freq!r}") from exc
     edge = offset.rollback(start.normalize()) if hasattr(offset, "rollback") else start
     if edge > start:
         edge = start
     edges = [edge]
     while edges[-1] <= end:
         edges.append(edges[-1] + offset)
+    return pd.DatetimeIndex(edges)
+
+
+def windows(forum: Forum, freq: str = "MS", *, start=None, end=None) -> Iterator[tuple[pd.Timestamp, pd.Timestamp, Forum]]:
+    """See :meth:`Forum.windows`."""
+    first, last = forum.period
+    start = _utc(start) if start is not None else first
+    end = _utc(end) if end is not None else last
+    edges = period_edges(start, end, freq)
     for lo, hi in zip(edges[:-1], edges[1:]):
         yield lo, hi, between(forum, lo, hi)
 

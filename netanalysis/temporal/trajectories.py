@@ -147,6 +147,7 @@ from scipy.special import gammaln
 from scipy.stats import norm
 
 from ..forum import Forum
+from ..forum.slicing import period_edges
 
 __all__ = ["activity_trajectories", "fit_trajectories", "Trajectories"]
 
@@ -833,17 +834,7 @@ def fit_trajectories(counts, *, start=None, end=None, n_groups="auto", order: in
 def _period_edges(forum: Forum, freq) -> pd.DatetimeIndex:
     """Period starts as in :meth:`Forum.windows`, plus the end of the last."""
     first, last = forum.period
-    try:
-        offset = pd.tseries.frequencies.to_offset(freq)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"freq must be a pandas frequency ('MS', 'W', '30D'...), not {freq!r}") from exc
-    edge = offset.rollback(first.normalize()) if hasattr(offset, "rollback") else first
-    if edge > first:
-        edge = first
-    edges = [edge]
-    while edges[-1] <= last:
-        edges.append(edges[-1] + offset)
-    return pd.DatetimeIndex(edges)
+    return period_edges(first, last, freq)
 
 
 def activity_trajectories(forum: Forum, freq="MS", n_groups="auto", order: int = 2, model: str = "poisson",
