@@ -44,7 +44,7 @@ _LAZY: dict[str, str] = {
         "InteractionGraph", "reply_graph", "answered_posts", "coparticipation_graph", "message_graph",
         "combined_graph", "affiliation_matrix", "Affiliation", "to_networkx", "to_igraph",
         "from_networkx", "from_igraph", "from_edgelist", "LargeGraphWarning",
-        "ego_network", "connection", "Connection",
+        "ego_network", "connection", "Connection", "link_forums", "LinkedFora", "IdentifierCollisionWarning",
     ], _GRAPHS),
     # measures: the panel and each measure
     **dict.fromkeys([

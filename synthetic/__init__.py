@@ -17,6 +17,10 @@ Public API
 :func:`write_dataset`
     ``write_dataset(forum, truth, path, format="csv")``: the dataset folder
     (five tables plus ``ground_truth.csv``), atomic and byte-reproducible.
+:func:`generate_fora`
+    ``generate_fora(n=2, seed=0, shared=10, preset="tiny")`` returns
+    ``(fora, truth)``: several fora sharing a known set of members (same
+    member ids in every forum) and the table of the shared members.
 :func:`describe`, :func:`role_profile`
     Table-1 and distribution figures of any forum; per-role behaviour of a
     synthetic one.
@@ -99,10 +103,11 @@ Examples
 """
 from .describe import describe, gini, reply_pairs, role_profile
 from .generate import generate_forum, generate_tables
+from .fora import generate_fora
 from .io import TRUTH_FILE, write_dataset
 from .params import DIFFICULTIES, PRESETS, ForumParams, resolve_params
 
 __all__ = [
-    "generate_forum", "generate_tables", "write_dataset", "describe", "role_profile", "reply_pairs",
+    "generate_forum", "generate_tables", "generate_fora", "write_dataset", "describe", "role_profile", "reply_pairs",
     "gini", "ForumParams", "PRESETS", "DIFFICULTIES", "resolve_params", "TRUTH_FILE",
 ]

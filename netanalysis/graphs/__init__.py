@@ -16,6 +16,7 @@ from .reply import REPLY_RULES, answered_posts, reply_graph
 from ._common import NODE_SETS
 from .ego import ego_network
 from .paths import Connection, connection
+from .multiforum import IdentifierCollisionWarning, LinkedFora, link_forums
 
 __all__ = [
     "InteractionGraph",
@@ -40,4 +41,7 @@ __all__ = [
     "ego_network",
     "connection",
     "Connection",
+    "link_forums",
+    "LinkedFora",
+    "IdentifierCollisionWarning",
 ]
