@@ -32,7 +32,7 @@ from pathlib import Path
 
 from . import __version__
 from .forum import ForumDataError, pseudonymize, read_forum, read_key, write_forum
-from .forum.writers import (
+from ._io import (
     MARKER, Interrupted, OutputError, atomic_folder, check_output, check_stop, clear_stop, is_inside,
     output_lock, remove_stale_temporaries, request_stop,
 )

@@ -55,7 +55,7 @@ def write_dataset(forum: Forum, truth: pd.DataFrame, path, format: Literal["csv"
     overwrite : bool
         Replace an existing folder (only once the new one is complete, and
         only a netanalysis output, an empty folder or a folder holding nothing
-        but these files; see :func:`netanalysis.forum.writers.check_output`).
+        but these files; see :func:`netanalysis._io.check_output`).
     marker : str, optional
         Write the marker file of netanalysis outputs with this kind (the
         command line does, so that ``--force`` may replace the folder later).

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 from netanalysis import ForumDataError, pseudonymize, read_forum, write_forum
 from netanalysis.forum import read_key
 from netanalysis.forum.pseudonymize import pseudonym_map
-from netanalysis.forum.writers import atomic_folder, is_inside
+from netanalysis._io import atomic_folder, is_inside
 
 from test_forum_validation import base_tables
 

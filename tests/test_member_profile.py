@@ -13,7 +13,7 @@ import pytest
 
 import netanalysis as na
 import synthetic
-from netanalysis.forum.writers import MARKER, OutputError
+from netanalysis._io import MARKER, OutputError
 from netanalysis.graphs.ego import UnknownMemberError
 from netanalysis.report.member import MEMBER_FILES, write_member_report
 

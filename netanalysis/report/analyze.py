@@ -6,6 +6,8 @@ results into a new output folder, atomically:
 
 ============================ =================================================
 ``key_actors.csv``           rank, member_id, score, role, evidence, stability
+``communities.csv``          one row per consensus community (Leiden): size,
+                             density, conductance, stability, hub, leader...
 ``roles.csv``/``.parquet``   role, confidence and evidence of every member
 ``centrality.csv``/``.parquet`` the centrality panel of every graph node
 ``disruption.csv``/``.parquet`` the disruption curves, one row per strategy and step
@@ -24,10 +26,10 @@ results into a new output folder, atomically:
 Every file, ``summary.json`` included, is written into a temporary folder
 beside ``out`` that becomes ``out`` in one rename; the parameters and the
 output location are checked before any work, and one run at a time may write
-``out`` (see :func:`netanalysis.forum.writers.atomic_folder`). In the CSV
+``out`` (see :func:`netanalysis._io.atomic_folder`). In the CSV
 files, text values beginning with ``=``, ``+``, ``-``, ``@``, a tab, a carriage
 return or ``'`` get a leading ``'`` so that spreadsheets do not run them as
-formulas (:func:`netanalysis.forum.writers.formula_safe`); Parquet files and
+formulas (:func:`netanalysis._io.formula_safe`); Parquet files and
 ``graph.graphml`` hold the values as they are (GraphML with the characters
 XML cannot hold escaped).
 """
@@ -47,7 +49,7 @@ import pandas as pd
 
 from ..forum import Forum, read_forum
 from ..forum.validate import check_read_options
-from ..forum.writers import atomic_folder, check_output, check_stop, output_lock, write_table
+from .._io import atomic_folder, check_output, check_stop, naming_failures, output_lock, write_table
 from ..graphs import InteractionGraph, coparticipation_graph, reply_graph
 from . import plots
 from .graphml import write_graphml
@@ -57,14 +59,25 @@ __all__ = ["analyze", "check_parameters", "Analysis", "GRAPHS", "OUTPUT_FILES", 
            "MAX_SEED"]
 
 GRAPHS = ("reply", "coparticipation")
-OUTPUT_FILES = ("key_actors.csv", "roles", "centrality", "disruption", "summary.json", "graph.graphml", "report.html")
+OUTPUT_FILES = ("key_actors.csv", "communities.csv", "roles", "centrality", "disruption", "summary.json",
+                "graph.graphml", "report.html")
 DROPPED_FILE = "dropped.csv"
 CLEARED_FILE = "cleared.csv"
 #: Options of read_forum that analyze passes on (read_options).
 READ_OPTIONS = ("orphans", "time_unit", "time_format", "encoding", "follow_links")
 #: The largest seed (seeds are 32-bit: numpy's and networkx's generators).
 MAX_SEED = 2**32 - 1
-STAGES = ("read", "graph", "centrality", "roles", "key actors", "disruption", "report")
+STAGES = ("read", "graph", "centrality", "roles", "key actors", "communities", "disruption", "report")
+#: The elite's null model in full (20 random graphs, 10 swap trials per
+#: edge) up to this many undirected edges; a cheaper one (5 graphs, 5
+#: trials per edge) up to ELITE_MAX_EDGES; above it the elite is skipped
+#: (the report says so).
+ELITE_FULL_EDGES = 25_000
+ELITE_MAX_EDGES = 500_000
+#: Key actors with a member section in the report (the top of the list).
+MEMBER_SECTIONS = 20
+#: Communities drawn in the community graph and listed in the report (the largest).
+COMMUNITIES_SHOWN = 30
 _VERSIONED = ("netanalysis", "numpy", "scipy", "pandas", "networkx", "igraph", "numba", "pyarrow", "matplotlib")
 
 
@@ -81,6 +94,8 @@ class Analysis:
     summary: dict
     out: Path
     timings: dict = field(default_factory=dict)
+    communities: object = None    # netanalysis.Communities, None when the graph has no edge
+    elite: object = None          # netanalysis.Elite, None when skipped
 
 
 class _Progress:
@@ -292,26 +307,6 @@ def _dropped_rows(forum: Forum, which: str = "dropped") -> pd.DataFrame | None:
     return dropped[first + [c for c in dropped.columns if c not in first]].reset_index(drop=True)
 
 
-@contextmanager
-def _naming_failures(out: Path):
-    """Yield ``writing(tmp, name)``, which returns ``tmp / name`` and
-    remembers it; an ``OSError`` that names no file (a full disk while
-    writing, say) is raised again naming ``out / name``, the file that could
-    not be written."""
-    current: list[str] = []   # the file being written
-
-    def writing(tmp: Path, name: str) -> Path:
-        current[:] = [name]
-        return tmp / name
-
-    try:
-        yield writing
-    except OSError as exc:
-        if exc.filename is None and exc.errno is not None and current:
-            raise OSError(exc.errno, exc.strerror, str(out / current[0])) from exc
-        raise
-
-
 def analyze(
     dataset,
     out,
@@ -357,7 +352,7 @@ def analyze(
         recorded with the parameters in ``summary.json``.
 
     Every parameter and the output location are checked before any work
-    (``ValueError``; :class:`netanalysis.forum.writers.OutputError` for the
+    (``ValueError``; :class:`netanalysis._io.OutputError` for the
     output); a second run into the same ``out`` while this one runs is
     refused at once.
     """
@@ -430,7 +425,7 @@ def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, st
             # Everything, summary.json included, goes into the temporary
             # folder; it becomes ``out`` in one rename once complete.
             with atomic_folder(out, overwrite=force, marker="analysis", inputs=[dataset]) as tmp, \
-                    _naming_failures(out) as writing:
+                    naming_failures(out) as writing:
                 write_table(ranked, writing(tmp, "key_actors.csv"), "csv", safe_csv=True)
                 write_table(roles.rename_axis("member_id").reset_index(), writing(tmp, f"roles.{format}"), format,
                             safe_csv=True)

@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 
 from ..forum import Forum
-from ..forum.writers import atomic_folder, write_table
+from .._io import atomic_folder, naming_failures, write_table
 from ..graphs import InteractionGraph, reply_graph
 from ..graphs._common import check_forum
 from ..graphs.ego import ego_network, find_member
 from . import plots
-from .analyze import _naming_failures, _versions
+from .analyze import _versions
 from .html import Section, render_report
 
 __all__ = ["member_profile", "MemberProfile", "write_member_report", "MEMBER_FILES"]
@@ -488,7 +488,7 @@ def write_member_report(profile: MemberProfile, out, *, force: bool = False, inp
     out = Path(out)
     label = Path(dataset_name).name if dataset_name else "the forum"
     with atomic_folder(out, overwrite=force, marker="member", inputs=list(inputs)) as tmp, \
-            _naming_failures(out) as writing:
+            naming_failures(out) as writing:
         write_table(profile.summary().astype({"value": object}), writing(tmp, "profile.csv"), "csv", safe_csv=True)
         write_table(profile.activity, writing(tmp, "activity.csv"), "csv", safe_csv=True)
         write_table(profile.subforums, writing(tmp, "subforums.csv"), "csv", safe_csv=True)
