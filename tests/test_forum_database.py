@@ -10,7 +10,7 @@ import pytest
 
 import netanalysis as na
 from netanalysis.forum import database as db
-from netanalysis.forum.report import ForumDataError
+from netanalysis.forum.validation_report import ForumDataError
 
 SECRET = "SENTINEL-TEXT-7f3a"      # planted in every text column
 T0 = 1_300_000_000

@@ -3,7 +3,7 @@ pseudonymising and slicing forum tables."""
 from .database import read_database
 from .model import Forum, PostArrays
 from .pseudonymize import pseudonymize, read_key
-from .report import ForumDataError, Problem, ValidationReport
+from .validation_report import ForumDataError, Problem, ValidationReport
 from .schema import CATEGORIES, TABLES
 from .slicing import subsample
 from .stackexchange import read_stackexchange

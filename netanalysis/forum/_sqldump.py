@@ -34,7 +34,7 @@ from typing import Callable, Iterator
 
 import pyarrow as pa
 
-from .report import ForumDataError, Problem
+from .validation_report import ForumDataError, Problem
 
 __all__ = ["dump_columns", "read_dump_tables", "DumpError"]
 

@@ -144,7 +144,7 @@ import pyarrow.compute as pc
 
 from . import _sqldump
 from .model import Forum
-from .report import ForumDataError, Problem
+from .validation_report import ForumDataError, Problem
 from .validate import read_forum
 
 __all__ = ["read_database", "database_tables", "SOFTWARE", "SERVER_SCHEMES"]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ._codes import positions
-from .report import ValidationReport
+from .validation_report import ValidationReport
 from .schema import TABLES
 
 __all__ = ["Forum", "PostArrays"]

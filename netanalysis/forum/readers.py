@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .report import ForumDataError, Problem
+from .validation_report import ForumDataError, Problem
 from .schema import COLUMNS, ID_KIND, TABLES, TIME_COLUMNS
 
 __all__ = ["load_tables", "table_files", "TableSource", "SUFFIXES"]

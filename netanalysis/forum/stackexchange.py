@@ -162,7 +162,7 @@ import pyarrow as pa
 
 from ._codes import positions
 from .model import Forum
-from .report import ForumDataError, Problem
+from .validation_report import ForumDataError, Problem
 from .validate import read_forum
 
 __all__ = ["read_stackexchange", "stackexchange_tables", "READ_ATTRIBUTES", "COMMUNITY_USER"]

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from ._codes import has_duplicates, positions
 from .model import Forum
 from .readers import load_tables
-from .report import ForumDataError, Problem, ValidationReport
+from .validation_report import ForumDataError, Problem, ValidationReport
 from .schema import (
     BOOL_COLUMNS, CATEGORIES, CATEGORY_COLUMNS, COLUMNS, ID_KIND, INT_COLUMNS, KEY,
     NULLABLE_IDS, REQUIRED, TABLES, TEXT_COLUMNS, TIME_COLUMNS,
@@ -1030,7 +1030,7 @@ def read_forum(
     >>> read_forum({"posts": bad})
     Traceback (most recent call last):
     ...
-    netanalysis.forum.report.ForumDataError: invalid forum dataset (DataFrames): 2 problems
+    netanalysis.forum.validation_report.ForumDataError: invalid forum dataset (DataFrames): 2 problems
       - posts.reply_to: reply to a post that does not exist: 1 row (rows 2)
       - posts.reply_to: reply to a later post: 1 row (rows 1)
       (rows are 0-based data rows (row 0: the first record after a CSV header, or the first row))
