@@ -67,7 +67,8 @@ _LAZY: dict[str, str] = {
         "disrupt", "plot_disruption",
     ], _KEYPLAYERS),
     # over time
-    **dict.fromkeys(["activity_trajectories", "fit_trajectories", "Trajectories"], _TEMPORAL),
+    **dict.fromkeys(["activity_trajectories", "fit_trajectories", "Trajectories",
+                     "rolling"], _TEMPORAL),
     # evaluation metrics
     **dict.fromkeys([
         "precision_at_k", "recall_at_k", "average_precision", "roc_auc", "role_report", "RoleReport",

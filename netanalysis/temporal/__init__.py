@@ -7,7 +7,13 @@ no graph.
   Poisson mixtures fitted by EM, the number of groups by BIC;
   :func:`fit_trajectories` fits the same model to a member x period count
   table.
+* :func:`rolling` - centrality in moving windows of the reply graph (one
+  sorted pass over the posts).
 """
 from .trajectories import Trajectories, activity_trajectories, fit_trajectories
 
 __all__ = ["activity_trajectories", "fit_trajectories", "Trajectories"]
+
+from .rolling import rolling  # noqa: E402
+
+__all__ += ["rolling"]
