@@ -11,8 +11,8 @@ import pytest
 import scipy.sparse as sp
 
 from netanalysis.graphs import InteractionGraph
+from netanalysis.keyplayers._undirected import undirected as _structure
 from netanalysis.keyplayers.kpp import (
-    _structure,
     key_player_score,
     key_player_set,
     sample_size,
@@ -321,7 +321,7 @@ def test_never_worse_than_comparison_sets(objective):
 
 def test_incremental_harmonic_sums_match_direct_searches():
     from netanalysis.keyplayers import _kpp_kernels as kernels
-    from netanalysis.keyplayers.kpp import _structure
+    from netanalysis.keyplayers._undirected import undirected as _structure
 
     rng = np.random.default_rng(5)
     graphs = [nx.gnm_random_graph(40, 60, seed=1), nx.barabasi_albert_graph(40, 1, seed=2),
@@ -390,7 +390,7 @@ def test_pair_distances_match_networkx(directed):
 
 
 def test_pair_sample_is_uniform_over_present_pairs():
-    from netanalysis.keyplayers.kpp import _pair_sample
+    from netanalysis.keyplayers._undirected import pair_sample as _pair_sample
 
     n = 40
     samples = [_pair_sample(n, 39, np.random.default_rng(seed)) for seed in range(600)]
@@ -420,7 +420,9 @@ def test_pair_sample_is_uniform_over_present_pairs():
 
 
 def test_sampled_efficiency_within_hoeffding_bound():
-    from netanalysis.keyplayers.kpp import _efficiency, _hoeffding_error, _pair_sample
+    from netanalysis.keyplayers._undirected import efficiency as _efficiency
+    from netanalysis.keyplayers._undirected import hoeffding_error as _hoeffding_error
+    from netanalysis.keyplayers._undirected import pair_sample as _pair_sample
 
     g = nx.barabasi_albert_graph(400, 2, seed=6)
     g.add_edges_from([(400, 401), (401, 402)])  # unreachable pairs
@@ -445,7 +447,8 @@ def test_sampled_efficiency_within_hoeffding_bound():
 
 
 def test_efficiency_exact_when_few_members_remain():
-    from netanalysis.keyplayers.kpp import _efficiency, _pair_sample
+    from netanalysis.keyplayers._undirected import efficiency as _efficiency
+    from netanalysis.keyplayers._undirected import pair_sample as _pair_sample
 
     g = nx.barabasi_albert_graph(300, 2, seed=7)
     s = _structure(_from_nx(g))
@@ -463,7 +466,8 @@ def test_sampled_efficiency_same_bytes_for_any_thread_count():
     import numba
 
     from netanalysis.keyplayers import _kpp_kernels as kernels
-    from netanalysis.keyplayers.kpp import _efficiency, _pair_sample
+    from netanalysis.keyplayers._undirected import efficiency as _efficiency
+    from netanalysis.keyplayers._undirected import pair_sample as _pair_sample
 
     g = nx.barabasi_albert_graph(3000, 3, seed=8)
     s = _structure(_from_nx(g))

@@ -13,11 +13,11 @@ import pytest
 import scipy.sparse as sp
 
 from netanalysis.graphs import InteractionGraph
+from netanalysis.keyplayers._undirected import undirected as _structure
 from netanalysis.keyplayers.kpp import (
     _DistanceFragmentation,
     _Fragmentation,
     _Reach,
-    _structure,
     key_player_score,
     key_player_set,
 )

@@ -27,7 +27,7 @@ hops), after removing ``c`` of the ``N`` members, ``n = N - c`` left:
   uniformly (with the seed), each distance from a bidirectional
   breadth-first search that stops where the two balls meet. The pairs are
   drawn once for all strategies and steps: a pair changes only when one of
-  its members is removed (see ``kpp._PairSample``), so strategies and steps
+  its members is removed (see ``_undirected.PairSample``), so strategies and steps
   are compared on common random numbers. The column ``efficiency_error``
   gives the Hoeffding half-width at the chosen confidence,
   ``sqrt(ln(2 / (1 - confidence)) / (2 s))`` for ``s`` pairs (0 when
@@ -51,10 +51,8 @@ import pandas as pd
 
 from ..graphs import InteractionGraph
 from . import _kpp_kernels as _k
-from .kpp import (
-    _aligned, _betweenness_values, _degree_values, _efficiency, _pair_sample, _PairSample,
-    _positions, _structure, _Structure, key_player_set, sample_size,
-)
+from . import _undirected as _u
+from .kpp import key_player_set, sample_size
 
 __all__ = ["disrupt", "STRATEGIES", "MEASURES"]
 
@@ -99,7 +97,7 @@ def _ranked(values: np.ndarray) -> np.ndarray:
     return np.argsort(-values, kind="stable").astype(np.int64)
 
 
-def _role_order(structure: _Structure, roles: pd.Series, degree: np.ndarray,
+def _role_order(structure: _u.Structure, roles: pd.Series, degree: np.ndarray,
                 tiers: Sequence[Sequence[str]]) -> np.ndarray:
     if not isinstance(roles, pd.Series):
         raise TypeError("roles must be a pandas Series of role labels indexed by member id")
@@ -114,7 +112,7 @@ def _role_order(structure: _Structure, roles: pd.Series, degree: np.ndarray,
     return np.lexsort((np.arange(structure.n), -degree, tier)).astype(np.int64)
 
 
-def _recomputed_betweenness_order(structure: _Structure, n_remove: int) -> np.ndarray:
+def _recomputed_betweenness_order(structure: _u.Structure, n_remove: int) -> np.ndarray:
     """Remove the member of highest betweenness, recompute, repeat.
 
     A member's betweenness counts only pairs of its own component, so after
@@ -122,7 +120,7 @@ def _recomputed_betweenness_order(structure: _Structure, n_remove: int) -> np.nd
     betweenness is recomputed on the subgraph they induce (raw pair counts,
     exact) and kept elsewhere."""
     n = structure.n
-    bc = _betweenness_values(structure)
+    bc = _u.betweenness_values(structure)
     removed = np.zeros(n, dtype=np.bool_)
     order = np.empty(n_remove, dtype=np.int64)
     graph = structure.graph
@@ -134,8 +132,8 @@ def _recomputed_betweenness_order(structure: _Structure, n_remove: int) -> np.nd
         neigh = structure.indices[structure.indptr[v]:structure.indptr[v + 1]].astype(np.int64)
         nodes = np.sort(_k._component_of(structure.indptr, structure.indices, removed, neigh))
         if len(nodes) > 2:
-            sub = _structure(graph.subgraph(np.isin(np.arange(n), nodes)))
-            bc[nodes] = _betweenness_values(sub)
+            sub = _u.undirected(graph.subgraph(np.isin(np.arange(n), nodes)))
+            bc[nodes] = _u.betweenness_values(sub)
         else:
             bc[nodes] = 0.0
     return order
@@ -145,8 +143,8 @@ def _recomputed_betweenness_order(structure: _Structure, n_remove: int) -> np.nd
 # measuring one removal order
 
 
-def _measure(structure: _Structure, order: np.ndarray, counts: np.ndarray,
-             sample: _PairSample | None, confidence: float) -> dict[str, np.ndarray]:
+def _measure(structure: _u.Structure, order: np.ndarray, counts: np.ndarray,
+             sample: _u.PairSample | None, confidence: float) -> dict[str, np.ndarray]:
     n = structure.n
     top = int(counts[-1])
     largest, n_comp, pairs = _k._removal_profile(structure.indptr, structure.indices,
@@ -161,7 +159,7 @@ def _measure(structure: _Structure, order: np.ndarray, counts: np.ndarray,
     for i, c in enumerate(counts):
         removed[order[done:c]] = True
         done = c
-        eff[i], eff_err[i] = _efficiency(structure, removed, sample, confidence)
+        eff[i], eff_err[i] = _u.efficiency(structure, removed, sample, confidence)
     return {
         "lcc_share": largest[counts] / n if n else np.zeros(len(counts)),
         "n_components": n_comp[counts].astype(np.float64),
@@ -311,7 +309,7 @@ def disrupt(graph: InteractionGraph, strategies=("random", "degree", "betweennes
     >>> df.attrs["orders"]["degree"]
     ['c', 'e']
     """
-    s = _structure(graph)
+    s = _u.undirected(graph)
     n = s.n
     if n == 0:
         raise ValueError("the graph has no members")
@@ -320,18 +318,18 @@ def disrupt(graph: InteractionGraph, strategies=("random", "degree", "betweennes
     specs = _strategy_specs(strategies)
     rng = np.random.default_rng(seed)
     sample_rng, random_rng, kp_seed = rng.spawn(3)
-    sample = _pair_sample(n, sample_size(efficiency_error, confidence), sample_rng)
+    sample = _u.pair_sample(n, sample_size(efficiency_error, confidence), sample_rng)
 
     cache: dict[str, np.ndarray] = {}
 
     def degree() -> np.ndarray:
         if "degree" not in cache:
-            cache["degree"] = _degree_values(s)
+            cache["degree"] = _u.degree_values(s)
         return cache["degree"]
 
     def order_for(label: str, spec) -> np.ndarray:
         if not isinstance(spec, str):
-            order = _positions(s.graph, spec)
+            order = _u.positions(s.graph, spec)
             if len(order) < top:
                 raise ValueError(f"strategy {label!r} orders {len(order)} members "
                                  f"but {top} removals are asked for")
@@ -339,8 +337,8 @@ def disrupt(graph: InteractionGraph, strategies=("random", "degree", "betweennes
         if spec == "degree":
             return _ranked(degree())
         if spec == "betweenness":
-            values = (_betweenness_values(s) if betweenness is None
-                      else _aligned(s, betweenness, "betweenness"))
+            values = (_u.betweenness_values(s) if betweenness is None
+                      else _u.aligned(s, betweenness, "betweenness"))
             return _ranked(values)
         if spec == "betweenness-recomputed":
             return _recomputed_betweenness_order(s, top)
@@ -354,7 +352,7 @@ def disrupt(graph: InteractionGraph, strategies=("random", "degree", "betweennes
             if k >= 1:
                 res = key_player_set(s.graph, k, keyplayer_objective, seed=kp_seed,
                                      betweenness=betweenness)
-                head = _positions(s.graph, res.members)
+                head = _u.positions(s.graph, res.members)
             rest = _ranked(degree())
             return np.concatenate((head, rest[~np.isin(rest, head)]))
         raise ValueError(f"unknown strategy {spec!r}; choose from {STRATEGIES} "

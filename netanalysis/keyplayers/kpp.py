@@ -57,9 +57,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..measures import betweenness, degree
 from ..graphs import InteractionGraph
 from . import _kpp_kernels as _k
+from . import _undirected as _u
 
 __all__ = ["key_player_set", "key_player_score", "KeyPlayerResult", "sample_size"]
 
@@ -77,80 +77,7 @@ _PAIR_BUDGET = 4_000_000
 
 
 # ---------------------------------------------------------------------------
-# the undirected structure
-
-
-@dataclass(frozen=True, eq=False)
-class _Structure:
-    """The undirected simple graph behind the key-player measures."""
-
-    graph: InteractionGraph  # undirected, weights 1, no self-loops
-    indptr: np.ndarray
-    indices: np.ndarray
-
-    @property
-    def n(self) -> int:
-        return self.graph.n_nodes
-
-
-def _structure(graph: InteractionGraph) -> _Structure:
-    if isinstance(graph, _Structure):
-        return graph
-    if not isinstance(graph, InteractionGraph):
-        raise TypeError(f"expected an InteractionGraph, not {type(graph).__name__}")
-    adj = graph.adjacency
-    n = graph.n_nodes
-    pattern = sp.csr_array((np.ones(adj.nnz), adj.indices, adj.indptr), shape=(n, n))
-    pattern = sp.csr_array(pattern + pattern.T)
-    pattern.setdiag(0)
-    pattern.eliminate_zeros()
-    pattern.data[:] = 1.0
-    pattern.sort_indices()
-    und = InteractionGraph(pattern, graph.node_ids, directed=False, kind=graph.kind,
-                           weight="ties", meta={"structure_of": graph.kind})
-    a = und.adjacency
-    dtype = np.int32 if a.nnz < np.iinfo(np.int32).max else np.int64
-    return _Structure(und, np.ascontiguousarray(a.indptr, dtype=dtype),
-                      np.ascontiguousarray(a.indices, dtype=dtype))
-
-
-def _mask(n: int, members) -> np.ndarray:
-    mask = np.zeros(n, dtype=np.bool_)
-    mask[np.asarray(members, dtype=np.int64)] = True
-    return mask
-
-
-def _positions(graph: InteractionGraph, members) -> np.ndarray:
-    ids = list(members)
-    idx = graph.node_ids.get_indexer(pd.Index(ids, dtype=graph.node_ids.dtype)
-                                     if len(ids) else pd.Index([], dtype=graph.node_ids.dtype))
-    if (idx < 0).any():
-        missing = [m for m, i in zip(ids, idx) if i < 0][:5]
-        raise KeyError(f"unknown member ids: {missing}")
-    if len(set(idx.tolist())) != len(idx):
-        raise ValueError("member ids must be distinct")
-    return idx.astype(np.int64)
-
-
-# ---------------------------------------------------------------------------
-# centralities for the comparison sets (and the candidate pool)
-
-
-def _degree_values(structure: _Structure) -> np.ndarray:
-    return np.array(degree(structure.graph), dtype=np.float64)
-
-
-def _betweenness_values(structure: _Structure) -> np.ndarray:
-    """Raw shortest-path betweenness (hops) on the undirected structure."""
-    return np.array(betweenness(structure.graph, distance="hops", normalized=False), dtype=np.float64)
-
-
-def _aligned(structure: _Structure, scores: pd.Series, name: str) -> np.ndarray:
-    """User-given scores as an array in node order (missing members: -inf)."""
-    if not isinstance(scores, pd.Series):
-        raise TypeError(f"{name} must be a pandas Series indexed by member id")
-    values = scores.reindex(structure.graph.node_ids).to_numpy(dtype=np.float64, na_value=np.nan)
-    return np.where(np.isnan(values), -np.inf, values)
+# the candidate pool and the comparison sets
 
 
 def _top(values: np.ndarray, k: int, exclude: np.ndarray | None = None) -> np.ndarray:
@@ -199,126 +126,11 @@ def sample_size(error: float, confidence: float = 0.95) -> int:
     return int(math.ceil(math.log(2.0 / (1.0 - confidence)) / (2.0 * error * error)))
 
 
-def _hoeffding_error(n_draws: int, confidence: float) -> float:
-    return math.sqrt(math.log(2.0 / (1.0 - confidence)) / (2.0 * n_draws))
-
-
 def _sources(n: int, size: int | None, rng: np.random.Generator) -> np.ndarray | None:
     """A sorted uniform sample of ``size`` sources, or None for all nodes."""
     if size is None or size >= n:
         return None
     return np.sort(rng.choice(n, size=size, replace=False)).astype(np.int64)
-
-
-# Candidate pairs held per sampled pair: with a share p of the ordered pairs
-# still present, a slot falls back to a direct draw with probability
-# (1 - p)^32 (below 1e-4 with half the members removed).
-_PAIR_TRIES = 32
-
-
-@dataclass(frozen=True, eq=False)
-class _PairSample:
-    """A sample of ``size`` ordered pairs of distinct members, drawn once
-    and valid for any set of removed members.
-
-    Slot ``k`` holds ``_PAIR_TRIES`` candidate pairs drawn independently
-    and uniformly among the ordered pairs of distinct members of the whole
-    graph, and two uniform numbers in ``[0, 1)``. For a removal set, the
-    slot's pair is its first candidate with both members present (uniform
-    among the pairs present, by rejection); if there is none, the two
-    numbers pick a pair among the members present directly (uniform too).
-    So the ``size`` pairs are independent and uniform among the ordered
-    pairs present, and they stay the same, slot by slot, from one removal
-    set to the next except where a member left: strategies and steps are
-    compared on common random numbers.
-    """
-
-    first: np.ndarray  # (size, tries) candidate pair members
-    second: np.ndarray
-    fallback: np.ndarray  # (size, 2) uniform in [0, 1)
-
-    @property
-    def size(self) -> int:
-        return self.first.shape[0]
-
-    def pairs(self, removed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The sampled (sources, targets) among the members not removed
-        (at least two)."""
-        present = ~removed
-        ok = present[self.first] & present[self.second]
-        rows = np.arange(self.size)
-        pick = ok.argmax(axis=1)
-        sources = self.first[rows, pick].astype(np.int64)
-        targets = self.second[rows, pick].astype(np.int64)
-        miss = ~ok[rows, pick]
-        if miss.any():
-            left = np.flatnonzero(present)
-            m = len(left)
-            a = np.minimum((self.fallback[miss, 0] * m).astype(np.int64), m - 1)
-            b = np.minimum((self.fallback[miss, 1] * (m - 1)).astype(np.int64), m - 2)
-            b += b >= a
-            sources[miss] = left[a]
-            targets[miss] = left[b]
-        return sources, targets
-
-
-def _pair_sample(n: int, size: int, rng: np.random.Generator) -> _PairSample | None:
-    """A :class:`_PairSample` of ``size`` pairs, or None when ``size >= n``
-    (every measurement is then exact, see :func:`_efficiency`)."""
-    if size >= n:
-        return None
-    dtype = np.int32 if n <= np.iinfo(np.int32).max else np.int64
-    first = rng.integers(0, n, size=(size, _PAIR_TRIES))
-    second = rng.integers(0, n - 1, size=(size, _PAIR_TRIES))
-    second += second >= first
-    fallback = rng.random((size, 2))
-    return _PairSample(first.astype(dtype), second.astype(dtype), fallback)
-
-
-def _source_efficiency(structure: _Structure, removed: np.ndarray, sources: np.ndarray) -> float:
-    """Mean over the given sources still present of ``sum_t (1/d_st) /
-    (n' - 1)`` in ``G - removed`` (``n'`` members present, at least two):
-    the global efficiency when the sources are all members present."""
-    n_left = structure.n - int(removed.sum())
-    src = sources[~removed[sources]]
-    if len(src) == 0:
-        raise ValueError("no sampled source remains; use a larger sample")
-    h = _k._harmonic_matrix(structure.indptr, structure.indices, removed,
-                            np.array([-1], dtype=np.int64), src.astype(np.int64))[0]
-    return float(h.mean() / (n_left - 1))
-
-
-def _efficiency(structure: _Structure, removed: np.ndarray, sample: _PairSample | None,
-                confidence: float = 0.95) -> tuple[float, float]:
-    """Global efficiency ``E = sum_{s != t} (1/d_st) / (n' (n' - 1))`` of
-    ``G - removed`` (``n'`` members present; 0 when ``n' < 2``) and the
-    Hoeffding half-width of its estimate at ``confidence``.
-
-    Exact (one breadth-first search from every member present, half-width
-    0) when ``sample`` is None or ``n' <= s`` for ``s = sample.size``:
-    exactness then costs at most ``s`` full searches, what sampling ``s``
-    sources cost before, so the value stays exact wherever it was. Beyond
-    that, the mean of ``1/d`` over the sample's ``s`` pairs among the
-    members present (:meth:`_PairSample.pairs`), each distance from a
-    bidirectional search (:func:`_kpp_kernels._pair_distance`: never more
-    than two full searches, usually a small fraction of one: on the
-    3,937-member forum-a reply graph 738 pairs take about 0.3 ms, one full
-    search 0.8 ms), and the half-width ``sqrt(ln(2 / (1 - confidence)) /
-    (2 s))`` (see :func:`sample_size`)."""
-    n_left = structure.n - int(removed.sum())
-    if n_left < 2:
-        return 0.0, 0.0
-    if sample is None or n_left <= sample.size:
-        return _source_efficiency(structure, removed, np.flatnonzero(~removed)), 0.0
-    sources, targets = sample.pairs(removed)
-    d = _k._pair_distances(structure.indptr, structure.indices, structure.indptr,
-                           structure.indices, removed, sources, targets)
-    if (d < -1).any():
-        raise RuntimeError("a sampled pair is not two distinct members present")
-    inverse = np.zeros(len(d))
-    reached = d > 0
-    inverse[reached] = 1.0 / d[reached]
-    return float(inverse.sum() / len(d)), _hoeffding_error(len(d), confidence)
 
 
 def _reach_from_distances(d: np.ndarray, m: int | None, n: int) -> float:
@@ -338,13 +150,13 @@ class _Objective:
 
     pool: np.ndarray  # members a set may contain
 
-    def __init__(self, structure: _Structure):
+    def __init__(self, structure: _u.Structure):
         self.s = structure
         self.n = structure.n
         self.pool = np.arange(self.n, dtype=np.int64)
 
     def candidates(self, base: Sequence[int]) -> np.ndarray:
-        taken = _mask(self.n, base)
+        taken = _u.removal_mask(self.n, base)
         return self.pool[~taken[self.pool]]
 
     def value(self, members: Sequence[int]) -> float:
@@ -363,12 +175,12 @@ def _fragmentation_from_pairs(pairs, n_left):
 
 class _Fragmentation(_Objective):
     def value(self, members):
-        removed = _mask(self.n, members)
+        removed = _u.removal_mask(self.n, members)
         _, pairs = _k._removal_pair_counts(self.s.indptr, self.s.indices, removed)
         return float(_fragmentation_from_pairs(pairs, self.n - int(removed.sum())))
 
     def scores(self, base, candidates):
-        removed = _mask(self.n, base)
+        removed = _u.removal_mask(self.n, base)
         q, _ = _k._removal_pair_counts(self.s.indptr, self.s.indices, removed)
         return _fragmentation_from_pairs(q[candidates], self.n - int(removed.sum()) - 1)
 
@@ -381,7 +193,7 @@ class _Lookahead(_Objective):
     from sets that are not. One depth-first search of ``G - T`` per set."""
 
     def value(self, members):
-        removed = _mask(self.n, members)
+        removed = _u.removal_mask(self.n, members)
         return self._best_next(removed)
 
     def _best_next(self, removed):
@@ -392,7 +204,7 @@ class _Lookahead(_Objective):
         return float(_fragmentation_from_pairs(q[~removed].min(), n_left))
 
     def scores(self, base, candidates):
-        removed = _mask(self.n, base)
+        removed = _u.removal_mask(self.n, base)
         out = np.empty(len(candidates))
         for i, c in enumerate(np.asarray(candidates, dtype=np.int64).tolist()):
             removed[c] = True
@@ -408,13 +220,13 @@ class _DistanceFragmentation(_Objective):
         self.sources = np.arange(self.n, dtype=np.int64) if sources is None else sources
 
     def value(self, members):
-        removed = _mask(self.n, members)
+        removed = _u.removal_mask(self.n, members)
         if self.n - int(removed.sum()) < 2:
             return 1.0
-        return 1.0 - _source_efficiency(self.s, removed, self.sources)
+        return 1.0 - _u.source_efficiency(self.s, removed, self.sources)
 
     def scores(self, base, candidates):
-        removed = _mask(self.n, base)
+        removed = _u.removal_mask(self.n, base)
         n_left = self.n - int(removed.sum()) - 1
         if n_left < 2:
             return np.ones(len(candidates))
@@ -674,14 +486,14 @@ def _check_objective(objective: str, m) -> None:
             raise ValueError("m must be a positive integer")
 
 
-def _exact_score(structure: _Structure, members: np.ndarray, objective: str, m,
+def _exact_score(structure: _u.Structure, members: np.ndarray, objective: str, m,
                  eval_sample, confidence: float) -> tuple[float, float]:
     """The reported value of a set: exact, or sampled by the stated rule."""
     if objective == "fragmentation":
         return _Fragmentation(structure).value(members), 0.0
     if objective == "reach":
         return _Reach(structure, m).value(members), 0.0
-    eff, err = _efficiency(structure, _mask(structure.n, members), eval_sample, confidence)
+    eff, err = _u.efficiency(structure, _u.removal_mask(structure.n, members), eval_sample, confidence)
     return 1.0 - eff, err
 
 
@@ -738,10 +550,10 @@ def key_player_score(graph: InteractionGraph, members, objective: str = "fragmen
     (0.4, 0.0)
     """
     _check_objective(objective, m)
-    s = _structure(graph)
-    idx = _positions(s.graph, members)
+    s = _u.undirected(graph)
+    idx = _u.positions(s.graph, members)
     rng = np.random.default_rng(seed)
-    eval_sample = (_pair_sample(s.n, sample_size(error, confidence), rng)
+    eval_sample = (_u.pair_sample(s.n, sample_size(error, confidence), rng)
                    if objective == "distance_fragmentation" else None)
     return _exact_score(s, idx, objective, m, eval_sample, confidence)
 
@@ -912,7 +724,7 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
     ['a1', 'b1']
     """
     _check_objective(objective, m)
-    s = _structure(graph)
+    s = _u.undirected(graph)
     n = s.n
     k = int(k)
     if not 1 <= k < n:
@@ -922,11 +734,11 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
     # restarts or search sources are used.
     eval_rng, search_rng, restart_rng = rng.spawn(3)
 
-    degree = _degree_values(s)
+    degree = _u.degree_values(s)
     if betweenness is None:
-        betweenness = _betweenness_values(s)
+        betweenness = _u.betweenness_values(s)
     else:
-        betweenness = _aligned(s, betweenness, "betweenness")
+        betweenness = _u.aligned(s, betweenness, "betweenness")
     if n_sources is None:
         n_sources = n if n <= 500 else 32
     if objective == "fragmentation":
@@ -976,7 +788,7 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
 
     eval_sample = None
     if objective == "distance_fragmentation":
-        eval_sample = _pair_sample(n, sample_size(error, confidence), eval_rng)
+        eval_sample = _u.pair_sample(n, sample_size(error, confidence), eval_rng)
         params["eval_pairs"] = None if eval_sample is None else eval_sample.size
 
     def reported(members) -> tuple[float, float]:
