@@ -9,6 +9,9 @@ no graph.
   table.
 * :func:`rolling` - centrality in moving windows of the reply graph (one
   sorted pass over the posts).
+* :func:`emergence` - when each member's structural position and status
+  rose, and who rose structurally first; :func:`succession` - who took over
+  a quiet member's answered partners.
 """
 from .trajectories import Trajectories, activity_trajectories, fit_trajectories
 
@@ -17,3 +20,7 @@ __all__ = ["activity_trajectories", "fit_trajectories", "Trajectories"]
 from .rolling import rolling  # noqa: E402
 
 __all__ += ["rolling"]
+
+from .emergence import Emergence, emergence, succession  # noqa: E402
+
+__all__ += ["emergence", "succession", "Emergence"]
