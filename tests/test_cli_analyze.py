@@ -50,7 +50,7 @@ def test_generate_writes_a_valid_dataset_with_truth(tiny):
 
 def test_analyze_writes_every_output(analysed):
     names = sorted(p.name for p in analysed.iterdir())
-    assert names == sorted([".netanalysis-output", "key_actors.csv", "roles.csv", "centrality.csv",
+    assert names == sorted([".netanalysis-output", "key_actors.csv", "communities.csv", "roles.csv", "centrality.csv",
                             "disruption.csv", "summary.json", "graph.graphml", "report.html"])
     ka = pd.read_csv(analysed / "key_actors.csv")
     assert list(ka.columns) == ["rank", "member_id", "score", "role", "evidence", "stability"]
@@ -70,6 +70,52 @@ def test_analyze_writes_every_output(analysed):
     assert "role" in some and "pagerank" in some
     dis = pd.read_csv(analysed / "disruption.csv")
     assert {"random", "degree", "betweenness", "role", "keyplayer"} <= set(dis["strategy"])
+
+
+def test_communities_elite_and_member_sections(analysed):
+    import re
+
+    summary = json.loads((analysed / "summary.json").read_text())
+    comm = pd.read_csv(analysed / "communities.csv")
+    assert {"community", "size", "density", "conductance", "stability", "hub", "leader", "leader_rank",
+            "management", "first_post", "last_post"} <= set(comm.columns)
+    assert comm["community"].tolist() == list(range(len(comm))) and comm["size"].is_monotonic_decreasing
+    assert summary["communities"]["communities"] == len(comm) and summary["communities"]["n_runs"] == 10
+    roles = pd.read_csv(analysed / "roles.csv")
+    assert comm["size"].sum() == summary["graph"]["nodes"] <= len(roles)
+    assert summary["elite"]["setting"] == "full"          # the tiny graph is far below ELITE_FULL_EDGES
+    assert summary["elite"]["core_members"] >= 2
+    ka = pd.read_csv(analysed / "key_actors.csv")
+    # each leader is the best-ranked key actor of its community
+    ranked = ka.set_index("member_id")["rank"]
+    g = nx.read_graphml(analysed / "graph.graphml")
+    community = {int(n): d["community"] for n, d in g.nodes(data=True)}
+    for row in comm.dropna(subset=["leader"]).itertuples():
+        inside = [m for m in ka["member_id"] if community.get(m) == row.community]
+        assert int(row.leader) == min(inside, key=ranked.get) and row.leader_rank == ranked[int(row.leader)]
+    html = (analysed / "report.html").read_text()
+    communities = re.search(r'<section id="communities">(.*?)</section>', html, re.S).group(1)
+    assert "<svg" in communities and "Modularity" in communities
+    elite = re.search(r'<section id="elite">(.*?)</section>', html, re.S).group(1)
+    assert "Innermost core" in elite and "Rich club" in elite
+    # every key actor of the top 15 links to its member section, and every link lands
+    members = re.search(r'<section id="members">(.*?)</section>', html, re.S).group(1)
+    assert members.count('<div class="member"') == 15
+    table = re.search(r'<section id="key-actors">(.*?)</section>', html, re.S).group(1)
+    assert len(re.findall(r'href="#member-\d+"', table)) == 15
+    for anchor in set(re.findall(r'href="#(member-\d+)"', html)):
+        assert html.count(f'id="{anchor}"') == 1
+
+
+def test_elite_skipped_above_the_limit(tiny, tmp_path, monkeypatch):
+    import netanalysis.report.analyze as analysis
+
+    monkeypatch.setattr(analysis, "ELITE_MAX_EDGES", 10)
+    result = analysis.analyze(tiny, tmp_path / "o", stability_repeats=0)
+    assert result.elite is None and result.communities is not None
+    assert result.summary["elite"]["setting"] == "skipped"
+    html = (tmp_path / "o" / "report.html").read_text()
+    assert "The elite was not measured: the graph has" in html and "more than the limit of 10" in html
 
 
 def test_report_is_self_contained(analysed):

@@ -31,7 +31,7 @@ ENV = {**os.environ, "PYTHONFAULTHANDLER": "0", "NUMBA_NUM_THREADS": "1"}
 TIMEOUT = 300                      # seconds; generous, never a measure of speed
 CLI = [sys.executable, "-m", "netanalysis.cli"]
 STOPS = [s for s in ("SIGTERM", "SIGINT", "SIGHUP")]
-OUTPUT_FILES = {".netanalysis-output", "key_actors.csv", "roles.csv", "centrality.csv", "disruption.csv",
+OUTPUT_FILES = {".netanalysis-output", "key_actors.csv", "communities.csv", "roles.csv", "centrality.csv", "disruption.csv",
                 "summary.json", "graph.graphml", "report.html"}
 ANALYZE = ["--stability-repeats", "0", "--quiet"]
 

@@ -200,13 +200,222 @@ def _core_edges(graph: InteractionGraph, key: list, per_actor: int = 8) -> pd.Da
     })
 
 
+def _undirected_edges(graph: InteractionGraph) -> int:
+    """Distinct member pairs joined by an edge (direction and self-loops ignored)."""
+    adj = graph.adjacency
+    if graph.directed:
+        adj = adj + adj.T
+    loops = int(np.count_nonzero(adj.diagonal()))
+    return (adj.nnz - loops) // 2
+
+
+def _find_communities(graph: InteractionGraph, forum: Forum, roles: pd.DataFrame, ranked: pd.DataFrame,
+                      seed: int):
+    """The communities, the elite and what was done, for the summary and the
+    report: ``(communities or None, elite or None, info)``."""
+    from ..measures import communities, elite
+
+    info = {"communities": None, "elite": {"setting": "skipped", "undirected_edges": _undirected_edges(graph),
+                                           "full_limit": ELITE_FULL_EDGES, "limit": ELITE_MAX_EDGES}}
+    # the role as plain text: communities() fails on a categorical role column (measures/communities.py,
+    # _role_columns: .cat after .astype(str)); the counts are the same
+    roles = roles.assign(role=roles["role"].astype(object))
+    try:
+        parts = communities(graph, seed=seed, n_runs=10, roles=roles, key_actors=ranked, forum=forum)
+    except ValueError as exc:
+        info["communities"] = {"skipped": str(exc)}
+        info["elite"]["reason"] = str(exc)
+        return None, None, info
+    info["communities"] = {"method": "leiden", "objective": "modularity", "n_runs": 10,
+                           "communities": parts.n_communities, "modularity": round(float(parts.modularity), 6),
+                           "rounds": parts.n_rounds, "converged": bool(parts.converged),
+                           "mean_stability": round(float(parts.stability.mean()), 6)}
+    m = info["elite"]["undirected_edges"]
+    if m > ELITE_MAX_EDGES:
+        info["elite"]["reason"] = (f"the graph has {m:,} undirected edges, more than the limit of "
+                                   f"{ELITE_MAX_EDGES:,} for the rich club's null model")
+        return parts, None, info
+    n_null, swaps = (20, 10) if m <= ELITE_FULL_EDGES else (5, 5)
+    inner = elite(graph, seed=seed, n_null=n_null, swaps_per_edge=swaps, roles=roles, forum=forum, partition=parts)
+    info["elite"].update({
+        "setting": "full" if m <= ELITE_FULL_EDGES else "cheaper", "n_null": n_null, "swaps_per_edge": swaps,
+        "peak_degree": inner.peak_degree,
+        "peak_normalized": None if np.isnan(inner.peak_normalized) else round(float(inner.peak_normalized), 6),
+        "rich_club_members": int(len(inner.rich_club_members)), "core_number": int(inner.core_number),
+        "core_members": int(len(inner.core_members)), "management_community": inner.management_community,
+    })
+    return parts, inner, info
+
+
+def _community_table(parts, graph: InteractionGraph) -> pd.DataFrame:
+    """The community table as written to communities.csv: integer member
+    ids stay integers where a community has no leader."""
+    table = parts.table.reset_index()
+    if pd.api.types.is_integer_dtype(graph.node_ids.dtype) and "leader" in table:
+        table["leader"] = table["leader"].astype("Int64")
+    return table
+
+
+def _community_edges(graph: InteractionGraph, membership: pd.Series, k: int) -> pd.DataFrame:
+    """Weight between each pair of communities (replies in both directions)."""
+    import scipy.sparse as sp
+
+    adj = graph.adjacency
+    if graph.directed:
+        adj = adj + adj.T
+    labels = membership.reindex(graph.node_ids).to_numpy().astype(np.int64)
+    n = graph.n_nodes
+    member_of = sp.csr_array((np.ones(n), (np.arange(n), labels)), shape=(n, k))
+    between = (member_of.T @ adj @ member_of).tocoo()
+    upper = between.row < between.col
+    return pd.DataFrame({"source": between.row[upper], "target": between.col[upper],
+                         "weight": between.data[upper]})
+
+
+def _dates(df: pd.DataFrame) -> pd.DataFrame:
+    """Time columns as dates, for the report's tables."""
+    out = df.copy()
+    for c in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[c]):
+            out[c] = out[c].dt.strftime("%Y-%m-%d")
+    return out
+
+
+def _member_anchors(ranked: pd.DataFrame) -> dict:
+    """Member id -> anchor of its member section (the top key actors)."""
+    top = ranked.head(MEMBER_SECTIONS)
+    return {m: f"member-{int(r)}" for m, r in zip(top["member_id"], top["rank"])}
+
+
+def _communities_section(graph, parts, anchors, seed) -> Section:
+    sec = Section("communities", "Communities")
+    if parts is None:
+        return sec.text("No communities: the graph has no edge between two members.", "warn")
+    sec.text(f"{parts.n_communities:,} communities: Leiden with the modularity objective, the consensus of 10 seeded "
+             f"runs (netanalysis.communities; replies in both directions count, A + A^T). Modularity "
+             f"Q = {parts.modularity:.3f}; {parts.n_rounds} consensus round(s)"
+             f"{'' if parts.converged else ', not converged'}. A member's stability is the share of the runs in "
+             f"which it stays with its community (mean {parts.stability.mean():.2f}). The leader is the "
+             "highest-ranked key actor of the community, the hub the member with the most replies inside it.")
+    table = _community_table(parts, graph).set_index("community")
+    shown = table.head(COMMUNITIES_SHOWN)
+    edges = _community_edges(graph, parts.membership, len(table))
+    edges = edges[edges["source"].isin(shown.index) & edges["target"].isin(shown.index)]
+    managed = shown.index[shown["management"] > 0] if "management" in shown else []
+    sec.figure(plots.community_graph(shown["size"], edges, highlight=managed, seed=seed),
+               f"The {len(shown)} largest communities (numbered by size; red: holding admins or moderators), "
+               "line width by the replies between them.")
+    cols = [c for c in ("community", "size", "density", "conductance", "stability", "leader", "leader_rank",
+                        "key_actors", "management", "hub", "n_posts", "main_subforum", "first_post", "last_post")
+            if c in table.columns or c == "community"]
+    sec.table(_dates(shown.reset_index()[cols]).round(3), links={"leader": anchors, "hub": anchors})
+    if len(table) > COMMUNITIES_SHOWN:
+        sec.text(f"{len(table) - COMMUNITIES_SHOWN:,} smaller communities are in communities.csv.", "note")
+    return sec
+
+
+def _rich_club_rows(rich: pd.DataFrame, peak, min_size: int, most: int = 15) -> pd.DataFrame:
+    """At most ``most`` rows of the rich-club table (and the peak), evenly
+    spread over the degrees with clubs of ``min_size`` members or more."""
+    rows = rich[rich["n_members"] >= min_size]
+    if len(rows) > most:
+        keep = rows.index[np.unique(np.linspace(0, len(rows) - 1, most).round().astype(int))].tolist()
+        if peak is not None and peak not in keep:
+            keep = sorted(keep + [peak])
+        rows = rows.loc[keep]
+    return rows
+
+
+def _elite_section(inner, info: dict, anchors) -> Section:
+    sec = Section("elite", "The elite")
+    e = info["elite"]
+    if inner is None:
+        return sec.text(f"The elite was not measured: {e.get('reason', 'no graph')}.", "warn")
+    setting = f"{e['n_null']} degree-preserving random graphs, {e['swaps_per_edge']} swap trials per edge"
+    if e["setting"] == "cheaper":
+        setting += (f"; a cheaper null model, since the graph has {e['undirected_edges']:,} undirected edges, more "
+                    f"than {ELITE_FULL_EDGES:,} (above {ELITE_MAX_EDGES:,} the elite is skipped)")
+    sec.text("The inner circle in three readings (netanalysis.elite; replies in either direction, unweighted): the "
+             "innermost k-core, the rich club (members of degree above k* when they are linked more tightly "
+             f"than their degrees explain, against {setting}), and the community holding most admins "
+             "and moderators.")
+    lines = [f"Innermost core: k = {inner.core_number}, {len(inner.core_members):,} members."]
+    if inner.peak_degree is None:
+        lines.append("Rich club: no degree with enough members to measure it.")
+    elif len(inner.rich_club_members):
+        lines.append(f"Rich club: {len(inner.rich_club_members):,} members of degree above {inner.peak_degree} "
+                     f"(normalised coefficient {inner.peak_normalized:.2f}).")
+    else:
+        lines.append(f"Rich club: none beyond chance (normalised coefficient at most {inner.peak_normalized:.2f}, "
+                     f"at degree {inner.peak_degree}).")
+    if inner.management_community is not None and inner.management is not None:
+        row = inner.management.loc[inner.management_community]
+        lines.append(f"Management community: {inner.management_community} ({int(row['managers'])} of "
+                     f"{int(inner.management['managers'].sum())} admins and moderators, {int(row['size']):,} "
+                     "members).")
+    for line in lines:
+        sec.text(line)
+    rich = _rich_club_rows(inner.rich_club, inner.peak_degree, int(inner.params.get("min_size", 5)))
+    sec.table(rich.reset_index().astype({"n_members": np.int64, "n_edges": np.int64}).round(3))
+    members = inner.members.rename_axis("member_id").reset_index()
+    sec.table(_dates(members), max_rows=30, links={"member_id": anchors})
+    return sec
+
+
+def _partners(graph: InteractionGraph, member) -> tuple[int, int, int]:
+    """(partners, replied to, replied by): distinct members, self excluded."""
+    r = int(graph.node_ids.get_indexer([member])[0])
+    if r < 0:
+        return 0, 0, 0
+    adj = graph.adjacency
+    out = set(adj.indices[adj.indptr[r]:adj.indptr[r + 1]].tolist()) - {r}
+    into = set(adj[:, [r]].tocoo().row.tolist()) - {r}
+    return len(out | into), len(out), len(into)
+
+
+def _members_section(forum: Forum, graph, roles: pd.DataFrame, ranked: pd.DataFrame, parts) -> Section:
+    from html import escape
+
+    sec = Section("members", "Key actors one by one")
+    top = ranked.head(MEMBER_SECTIONS)
+    sec.text(f"The top {len(top)} key actors (at most {MEMBER_SECTIONS}; each linked from the key-actor table): "
+             "role and its evidence, the key-actor evidence, posts, partners in the graph and community. "
+             "netanalysis member DATASET MEMBER writes a member's full profile.")
+    posts = forum.posts["author_id"].value_counts()
+    for row in top.itertuples(index=False):
+        m = row.member_id
+        role = roles.loc[m] if m in roles.index else None
+        partners, out, into = _partners(graph, m)
+        reading = f"replied to {out:,}, replied by {into:,}" if graph.directed else "in the graph"
+        where = ""
+        if parts is not None and m in parts.membership.index:
+            where = f"; community {int(parts.membership[m])} (stability {float(parts.stability[m]):.2f})"
+        confidence = ""
+        if role is not None and "confidence" in role.index and pd.notna(role["confidence"]):
+            confidence = f" (confidence {float(role['confidence']):.2f})"
+        stability = f"; stability {float(row.stability):.2f}" if pd.notna(row.stability) else ""
+        block = [f'<div class="member" id="member-{int(row.rank)}"><h3>#{int(row.rank)}: member {escape(str(m))}</h3>',
+                 f"<p>Role: {escape(str(row.role))}{escape(confidence)}; score {float(row.score):.3f}"
+                 f"{escape(stability)}.</p>",
+                 f"<p>Key-actor evidence: {escape(str(row.evidence))}</p>"]
+        if role is not None and "evidence" in role.index and pd.notna(role["evidence"]):
+            block.append(f"<p>Role evidence: {escape(str(role['evidence']))}</p>")
+        block.append(f"<p>Posts: {int(posts.get(m, 0)):,}; partners: {partners:,} ({escape(reading)})"
+                     f"{escape(where)}.</p></div>")
+        sec.html("".join(block))
+    return sec
+
+
 def _rank_correlation(panel: pd.DataFrame) -> pd.DataFrame:
     varying = panel.loc[:, panel.nunique() > 1]
     return varying.rank().corr(method="pearson")
 
 
-def _report(forum, graph, panel, roles, ranked, disruption, summary, label) -> str:
+def _report(forum, graph, panel, roles, ranked, disruption, summary, label, parts=None, inner=None,
+            info=None) -> str:
     s = []
+    anchors = _member_anchors(ranked)
+    info = info or {"elite": {"reason": "not computed"}}
     sec = Section("dataset", "The dataset")
     sec.text("In the form of Table 1 of the study (van der Bruggen & Blokland).").table(_table_one(forum))
     rep = forum.report
@@ -240,7 +449,7 @@ def _report(forum, graph, panel, roles, ranked, disruption, summary, label) -> s
             "members (role detection), ties ordered by six structural measures; the evidence names the role's deciding "
             "behaviours and the highest structural percentiles (see netanalysis.key_actors). Stability: share of "
             "resamples, each without a fifth of the posts, in which the member stays in this list.")
-    ka.table(ranked.assign(score=ranked["score"].round(3)))
+    ka.table(ranked.assign(score=ranked["score"].round(3)), links={"member_id": anchors})
     s.append(ka)
 
     rs = Section("roles", "Roles")
@@ -248,6 +457,8 @@ def _report(forum, graph, panel, roles, ranked, disruption, summary, label) -> s
     rs.figure(plots.roles_by_subforum(_roles_by_subforum(forum, roles)),
               "Share of each subforum's posts written by members of each role.")
     s.append(rs)
+    s.append(_communities_section(graph, parts, anchors, summary["parameters"]["seed"]))
+    s.append(_elite_section(inner, info, anchors))
 
     corr = _rank_correlation(panel)
     s.append(Section("centrality-agreement", "How the centralities agree").figure(
@@ -264,6 +475,7 @@ def _report(forum, graph, panel, roles, ranked, disruption, summary, label) -> s
     s.append(Section("core-network", "The core of the network").figure(
         plots.core_network(_core_edges(graph, key), roles["role"], key, seed=summary["parameters"]["seed"]),
         "The top 25 key actors (numbered by rank) and their strongest neighbours, coloured by detected role."))
+    s.append(_members_section(forum, graph, roles, ranked, parts))
 
     par = Section("parameters", "Parameters, versions and timings")
     par.table(pd.DataFrame(sorted(summary["parameters"].items()), columns=["parameter", "value"]).astype(str))
@@ -392,6 +604,8 @@ def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, st
         with bar.stage("key actors"):
             ranked = key_actors(forum, top=top, graph=g, roles=roles, panel=panel, seed=seed,
                                 stability_repeats=stability_repeats)
+        with bar.stage("communities"):
+            parts, inner, found = _find_communities(g, forum, roles, ranked, seed)
         with bar.stage("disruption"):
             disruption = disrupt(
                 g, strategies=("random", "degree", "betweenness", "role", "keyplayer"),
@@ -416,17 +630,23 @@ def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, st
                            "on_error": on_error, "stability_repeats": stability_repeats,
                            **{k: read_options[k] for k in READ_OPTIONS if k in read_options},
                            "threads": numba.get_num_threads()},
+            "communities": found["communities"],
+            "elite": found["elite"],
             "versions": _versions(),
             "seconds": bar.timings,
         }
         with bar.stage("report"):
             t_report = time.perf_counter()
             nodes = panel.join(roles[["role", "confidence"]], how="left")
+            if parts is not None:
+                nodes = nodes.join(parts.membership, how="left")
             # Everything, summary.json included, goes into the temporary
             # folder; it becomes ``out`` in one rename once complete.
             with atomic_folder(out, overwrite=force, marker="analysis", inputs=[dataset]) as tmp, \
                     naming_failures(out) as writing:
                 write_table(ranked, writing(tmp, "key_actors.csv"), "csv", safe_csv=True)
+                write_table(_community_table(parts, g) if parts is not None else pd.DataFrame({"community": []}),
+                            writing(tmp, "communities.csv"), "csv", safe_csv=True)
                 write_table(roles.rename_axis("member_id").reset_index(), writing(tmp, f"roles.{format}"), format,
                             safe_csv=True)
                 write_table(panel.rename_axis("member_id").reset_index(), writing(tmp, f"centrality.{format}"),
@@ -437,7 +657,8 @@ def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, st
                 if cleared is not None:
                     write_table(cleared, writing(tmp, CLEARED_FILE), "csv", safe_csv=True)
                 summary["seconds"] = dict(bar.timings)
-                html = _report(forum, g, panel, roles, ranked, disruption, summary, Path(name).name)
+                html = _report(forum, g, panel, roles, ranked, disruption, summary, Path(name).name,
+                               parts=parts, inner=inner, info=found)
                 write_graphml(g, writing(tmp, "graph.graphml"), nodes)
                 writing(tmp, "report.html").write_text(html, encoding="utf-8")
                 summary["seconds"] = {**bar.timings, "report": round(time.perf_counter() - t_report, 3)}
@@ -445,4 +666,5 @@ def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, st
                                                         encoding="utf-8")
     finally:
         bar.close()
-    return Analysis(forum, g, panel, roles, ranked, disruption, summary, out, dict(bar.timings))
+    return Analysis(forum, g, panel, roles, ranked, disruption, summary, out, dict(bar.timings),
+                    communities=parts, elite=inner)

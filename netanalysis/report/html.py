@@ -15,8 +15,8 @@ __all__ = ["Section", "render_report", "SECTION_IDS"]
 
 #: The sections of the report, in order (ids of the HTML elements).
 SECTION_IDS = (
-    "dataset", "activity", "distributions", "key-actors", "roles",
-    "centrality-agreement", "disruption", "core-network", "parameters",
+    "dataset", "activity", "distributions", "key-actors", "roles", "communities", "elite",
+    "centrality-agreement", "disruption", "core-network", "members", "parameters",
 )
 
 _STYLE = """
@@ -48,8 +48,14 @@ class Section:
         )
         return self
 
-    def table(self, df: pd.DataFrame, *, index: bool = False, max_rows: int | None = None) -> "Section":
-        self.parts.append(table_html(df, index=index, max_rows=max_rows))
+    def table(self, df: pd.DataFrame, *, index: bool = False, max_rows: int | None = None,
+              links: dict | None = None) -> "Section":
+        self.parts.append(table_html(df, index=index, max_rows=max_rows, links=links))
+        return self
+
+    def html(self, markup: str) -> "Section":
+        """Markup built by the caller (every value from the data escaped)."""
+        self.parts.append(markup)
         return self
 
 
@@ -65,21 +71,33 @@ def _cell(value) -> tuple[str, bool]:
     return html.escape(str(value)), False
 
 
-def table_html(df: pd.DataFrame, *, index: bool = False, max_rows: int | None = None) -> str:
+def table_html(df: pd.DataFrame, *, index: bool = False, max_rows: int | None = None,
+               links: dict | None = None) -> str:
+    """An HTML table. ``links`` maps a column name to ``{value: anchor}``:
+    those cells link to ``#anchor`` in the same page (anchors are made by
+    the caller from safe characters only)."""
+    links = links or {}
     if index:
         df = df.reset_index()
     shown = df if max_rows is None else df.head(max_rows)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
     rows = []
+    link_at = {i: links[c] for i, c in enumerate(shown.columns) if c in links}
     for record in shown.itertuples(index=False):
         cells = []
-        for v in record:
+        for i, v in enumerate(record):
+            try:
+                anchor = link_at[i].get(v) if i in link_at else None
+            except TypeError:   # an unhashable value links nowhere
+                anchor = None
             if hasattr(v, "item") and not isinstance(v, str):
                 try:
                     v = v.item()
                 except (ValueError, AttributeError):
                     pass
             text, numeric = _cell(v)
+            if anchor is not None:
+                text = f'<a href="#{html.escape(str(anchor))}">{text}</a>'
             cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = ""

@@ -15,7 +15,7 @@ import pandas as pd
 
 __all__ = [
     "ROLE_COLOURS", "activity_over_time", "degree_distribution", "role_composition",
-    "roles_by_subforum", "rank_correlation", "disruption_curves", "core_network",
+    "roles_by_subforum", "rank_correlation", "disruption_curves", "core_network", "community_graph",
 ]
 
 #: One colour per role, the same in every figure (colour-blind-safe Okabe-Ito order).
@@ -202,4 +202,45 @@ def core_network(edges: pd.DataFrame, roles: pd.Series, key: list, seed: int = 0
     ax.legend(handles=[Line2D([], [], marker="o", ls="none", color=ROLE_COLOURS[r], label=r) for r in present],
               frameon=False, fontsize=7, loc="lower left")
     ax.set_title("The core of the network: key actors (numbered by rank) and their neighbours")
+    return _svg(fig)
+
+
+def community_graph(sizes: pd.Series, edges: pd.DataFrame, *, highlight=None, seed: int = 0) -> str:
+    """The community graph: one node per community, its area by members,
+    edges by the weight between communities.
+
+    ``sizes`` is indexed by community label; ``edges`` holds ``source,
+    target, weight`` between labels (each pair once). Communities in
+    ``highlight`` (those holding management) are drawn in the admin colour.
+    """
+    import networkx as nx
+    from matplotlib.collections import LineCollection
+
+    highlight = set(() if highlight is None else list(highlight))
+    g = nx.Graph()
+    g.add_nodes_from(sorted(sizes.index.tolist()))
+    for s, t, w in edges[["source", "target", "weight"]].itertuples(index=False):
+        if s != t and s in g and t in g:
+            g.add_edge(s, t, weight=float(w))
+    pos = nx.spring_layout(g, seed=seed, weight="weight", iterations=200) if len(g) else {}
+    fig = _figure(width=7.0, height=5.5)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    nodes = list(g.nodes)
+    if g.number_of_edges():
+        es = list(g.edges(data="weight"))
+        xy = np.array([[pos[u], pos[v]] for u, v, _ in es])
+        w = np.array([d for _, _, d in es], dtype=float)
+        widths = 0.3 + 4.0 * np.sqrt(w / w.max())
+        ax.add_collection(LineCollection(xy, colors="#999999", linewidths=widths, alpha=0.6, zorder=1))
+    if nodes:
+        size = sizes.reindex(nodes).to_numpy(dtype=float)
+        area = 40 + 1400 * size / size.max()
+        xy = np.array([pos[n] for n in nodes])
+        colours = [ROLE_COLOURS["admin"] if n in highlight else ROLE_COLOURS["technical"] for n in nodes]
+        ax.scatter(xy[:, 0], xy[:, 1], s=area, c=colours, alpha=0.85, edgecolors="black", linewidths=0.4, zorder=2)
+        for n in nodes:
+            ax.annotate(str(n), pos[n], fontsize=7, ha="center", va="center", zorder=3, color="white")
+        ax.margins(0.12)
+    ax.set_title("Communities: area by members, lines by the replies between them")
     return _svg(fig)
