@@ -68,7 +68,8 @@ _LAZY: dict[str, str] = {
     ], _KEYPLAYERS),
     # over time
     **dict.fromkeys(["activity_trajectories", "fit_trajectories", "Trajectories",
-                     "rolling", "emergence", "succession", "Emergence"], _TEMPORAL),
+                     "rolling", "emergence", "succession", "Emergence",
+                     "temporal_reach", "TemporalReach"], _TEMPORAL),
     # evaluation metrics
     **dict.fromkeys([
         "precision_at_k", "recall_at_k", "average_precision", "roc_auc", "role_report", "RoleReport",

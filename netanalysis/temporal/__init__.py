@@ -12,6 +12,8 @@ no graph.
 * :func:`emergence` - when each member's structural position and status
   rose, and who rose structurally first; :func:`succession` - who took over
   a quiet member's answered partners.
+* :func:`temporal_reach` - time-respecting reachability and temporal
+  betweenness (shortest foremost paths) in the message and reply layers.
 """
 from .trajectories import Trajectories, activity_trajectories, fit_trajectories
 
@@ -24,3 +26,7 @@ __all__ += ["rolling"]
 from .emergence import Emergence, emergence, succession  # noqa: E402
 
 __all__ += ["emergence", "succession", "Emergence"]
+
+from .reach import TemporalReach, temporal_reach  # noqa: E402
+
+__all__ += ["temporal_reach", "TemporalReach"]
