@@ -458,19 +458,10 @@ def run_case(case: Case, base: Path, root: Path) -> Outcome:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("base")
-    proc = _cli("generate", "--preset", "tiny", "--seed", "1", "--out", str(folder / "g"))
-    assert proc.returncode == 0, proc.stderr
-    (folder / "g" / ".netanalysis-output").unlink()   # an input as an analyst has it
-    return folder / "g"
-
-
-@pytest.fixture(scope="module")
-def outcomes(base, tmp_path_factory) -> dict[str, Outcome]:
+def outcomes(generated_tiny, tmp_path_factory) -> dict[str, Outcome]:
     work = tmp_path_factory.mktemp("cases")
     with ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 2))) as pool:
-        futures = {c.id: pool.submit(run_case, c, base, work / c.id) for c in CASES}
+        futures = {c.id: pool.submit(run_case, c, generated_tiny, work / c.id) for c in CASES}
         return {k: f.result() for k, f in futures.items()}
 
 

@@ -31,19 +31,10 @@ def cli(*args, cwd=None) -> subprocess.CompletedProcess:
                           text=True, timeout=TIMEOUT, env=ENV, cwd=cwd, stdin=subprocess.DEVNULL)
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("base") / "g"
-    proc = cli("generate", "--preset", "tiny", "--seed", "1", "--out", folder)
-    assert proc.returncode == 0, proc.stderr
-    (folder / ".netanalysis-output").unlink()
-    return folder
-
-
 @pytest.fixture
-def ds(base, tmp_path) -> Path:
+def ds(generated_tiny, tmp_path) -> Path:
     copy = tmp_path / "ds"
-    shutil.copytree(base, copy)
+    shutil.copytree(generated_tiny, copy)
     return copy
 
 

@@ -213,14 +213,6 @@ def test_reply_graph_options_decide_the_posts():
 
 
 # -- the command line ---------------------------------------------------------
-@pytest.fixture(scope="module")
-def dataset(tmp_path_factory):
-    out = tmp_path_factory.mktemp("connect") / "tiny"
-    forum, truth = synthetic.generate_forum("tiny", seed=1)
-    synthetic.write_dataset(forum, truth, out, format="csv")
-    return out
-
-
 def _cli(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "netanalysis.cli", *map(str, args)], capture_output=True,
                           text=True, cwd=cwd)
@@ -230,27 +222,27 @@ def _snapshot(folder):
     return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_cli_connect(dataset, tiny):
+def test_cli_connect(tiny_dataset, tiny):
     forum, g = tiny
-    before = _snapshot(dataset)
+    before = _snapshot(tiny_dataset)
     a, b = g.node_ids[0], g.node_ids[-1]
-    proc = _cli("connect", dataset, a, b, "--k", "2")
+    proc = _cli("connect", tiny_dataset, a, b, "--k", "2")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(f"2 shortest paths between {a} and {b}")
     assert "answered" in proc.stdout and "Traceback" not in proc.stderr
-    proc = _cli("connect", dataset, a, b, "--time-respecting", "--k", "1")
+    proc = _cli("connect", tiny_dataset, a, b, "--time-respecting", "--k", "1")
     assert proc.returncode == 0 and "1 time-respecting path" in proc.stdout
     lurker = forum.members["member_id"].iloc[-1]
-    proc = _cli("connect", dataset, a, lurker)
+    proc = _cli("connect", tiny_dataset, a, lurker)
     assert proc.returncode == 0 and "no shortest path" in proc.stdout and "no posts" in proc.stdout
-    assert _snapshot(dataset) == before
+    assert _snapshot(tiny_dataset) == before
 
 
-def test_cli_connect_unknown_member(dataset):
-    proc = _cli("connect", dataset, "1", "nobody")
+def test_cli_connect_unknown_member(tiny_dataset):
+    proc = _cli("connect", tiny_dataset, "1", "nobody")
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         "netanalysis connect: error: unknown member 'nobody' (not in the forum)"]
     assert proc.stdout == ""
-    proc = _cli("connect", dataset, "1", "2", "--k", "0")
+    proc = _cli("connect", tiny_dataset, "1", "2", "--k", "0")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr

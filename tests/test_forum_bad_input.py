@@ -18,12 +18,6 @@ from netanalysis.forum import validate
 from test_forum_validation import base_tables
 
 
-@pytest.fixture
-def ds(tmp_path):
-    """The small valid forum of test_forum_validation as a CSV folder."""
-    return write_forum(read_forum(base_tables()), tmp_path / "ds")
-
-
 def error_of(source, **kw) -> ForumDataError:
     with pytest.raises(ForumDataError) as info:
         read_forum(source, **kw)
@@ -47,18 +41,18 @@ def chain_posts(n, bad=1):
 
 
 # -- defect 4: compact ISO dates, numeric time units, time span -----------------------
-def test_compact_dates_are_refused_not_read_as_seconds(ds):
-    posts = pd.read_csv(ds / "posts.csv", dtype=str, keep_default_na=False)
+def test_compact_dates_are_refused_not_read_as_seconds(valid_dataset):
+    posts = pd.read_csv(valid_dataset / "posts.csv", dtype=str, keep_default_na=False)
     posts["created_at"] = posts["created_at"].str.slice(0, 10).str.replace("-", "")   # 20120101
-    posts.to_csv(ds / "posts.csv", index=False)
+    posts.to_csv(valid_dataset / "posts.csv", index=False)
     for mode in ("raise", "drop"):
-        err = error_of(ds, on_error=mode)
+        err = error_of(valid_dataset, on_error=mode)
         assert "posts.created_at: numbers that read as compact dates (YYYYMMDD)" in str(err)
         assert "time_unit='s'" in str(err) and "time_format='%Y%m%d'" in str(err)
-    f = read_forum(ds, time_format={"posts": "%Y%m%d"})
+    f = read_forum(valid_dataset, time_format={"posts": "%Y%m%d"})
     assert f.posts["created_at"].min() == pd.Timestamp("2012-01-01", tz="UTC")
     assert f.posts["created_at"].max() == pd.Timestamp("2012-01-03", tz="UTC")
-    f = read_forum(ds, time_unit="s")            # explicitly asked for: Unix seconds
+    f = read_forum(valid_dataset, time_unit="s")            # explicitly asked for: Unix seconds
     assert f.posts["created_at"].min().year == 1970
     span = f.report.time_spans.set_index(["table", "column"]).loc[("posts", "created_at")]
     assert span["read_as"] == "Unix seconds" and span["first"].year == 1970
@@ -82,8 +76,8 @@ def test_compact_dates_in_a_dataframe_and_milliseconds():
         read_forum(t, time_unit={"posts.post_id": "s"})
 
 
-def test_time_span_is_reported(ds):
-    f = read_forum(ds)
+def test_time_span_is_reported(valid_dataset):
+    f = read_forum(valid_dataset)
     spans = f.report.time_spans.set_index(["table", "column"])
     posts = spans.loc[("posts", "created_at")]
     assert posts["first"] == pd.Timestamp("2012-01-01", tz="UTC")
@@ -142,17 +136,17 @@ def test_cascade_drops_whole_subtrees_in_drop_mode():
 
 
 # -- defect 5b: blank optional typed fields are missing for that row -------------------
-def test_blank_optional_fields_in_csv_are_missing(ds):
-    edit(ds / "subforums.csv", "introductions,0", "introductions,")
-    members = (ds / "members.csv").read_text().splitlines()
+def test_blank_optional_fields_in_csv_are_missing(valid_dataset):
+    edit(valid_dataset / "subforums.csv", "introductions,0", "introductions,")
+    members = (valid_dataset / "members.csv").read_text().splitlines()
     head = members[0].split(",")
     rows = [r.split(",") for r in members[1:]]
     rows[0][head.index("rank_level")] = ""
     rows[1][head.index("is_staff")] = ""
     rows[2][head.index("joined_at")] = "  "
     rows[3][head.index("status")] = ""
-    (ds / "members.csv").write_text("\n".join([",".join(head)] + [",".join(r) for r in rows]) + "\n")
-    f = read_forum(ds)
+    (valid_dataset / "members.csv").write_text("\n".join([",".join(head)] + [",".join(r) for r in rows]) + "\n")
+    f = read_forum(valid_dataset)
     assert f.report.ok
     assert pd.isna(f.subforums["min_rank"].iloc[0]) and f.subforums["min_rank"].iloc[1] == 1
     m = f.members
@@ -201,26 +195,26 @@ def test_drop_mode_with_missing_values_in_two_id_columns():
 
 
 # -- defect 9: text ids that look like missing-value markers --------------------------
-def test_na_like_text_ids_are_ids(ds):
-    posts = pd.read_csv(ds / "posts.csv", dtype=str, keep_default_na=False)
+def test_na_like_text_ids_are_ids(valid_dataset):
+    posts = pd.read_csv(valid_dataset / "posts.csv", dtype=str, keep_default_na=False)
     posts["author_id"] = ["NA", "null", "None", "nan", "N/A", "NULL", "NA"]
-    posts.to_csv(ds / "posts.csv", index=False)
+    posts.to_csv(valid_dataset / "posts.csv", index=False)
     for name in ("members", "threads", "messages"):
-        (ds / f"{name}.csv").unlink()
-    f = read_forum(ds)
+        (valid_dataset / f"{name}.csv").unlink()
+    f = read_forum(valid_dataset)
     assert f.report.ok
     assert sorted(f.members["member_id"]) == sorted(["NA", "null", "None", "nan", "N/A", "NULL"])
     assert f.posts["author_id"].tolist() == ["NA", "null", "None", "nan", "N/A", "NULL", "NA"]
     # an empty field is the one missing value
-    edit(ds / "posts.csv", "\n2,10,null,", "\n2,10,,")
-    assert "posts.author_id: missing value: 1 row (rows 1) at line 3 of posts.csv" in str(error_of(ds))
+    edit(valid_dataset / "posts.csv", "\n2,10,null,", "\n2,10,,")
+    assert "posts.author_id: missing value: 1 row (rows 1) at line 3 of posts.csv" in str(error_of(valid_dataset))
 
 
 # -- defect 10: duplicated CSV column names ------------------------------------------
-def test_duplicated_csv_column_is_detected(ds):
-    edit(ds / "posts.csv", "post_id,thread_id,author_id,created_at,reply_to",
+def test_duplicated_csv_column_is_detected(valid_dataset):
+    edit(valid_dataset / "posts.csv", "post_id,thread_id,author_id,created_at,reply_to",
          "post_id,thread_id,author_id,created_at,author_id")
-    err = error_of(ds)
+    err = error_of(valid_dataset)
     assert "posts.author_id: column appears more than once (header fields 3, 5 of posts.csv" in str(err)
     assert len(err.problems) == 1
 
@@ -279,12 +273,12 @@ def test_numeric_id_canonical_form():
 
 
 # -- defect 18: messages with a place -------------------------------------------------
-def test_year_1600_is_out_of_range_and_droppable(ds):
-    edit(ds / "posts.csv", "2012-01-01T01:00:00Z", "1600-01-01T01:00:00Z")
-    err = error_of(ds)
+def test_year_1600_is_out_of_range_and_droppable(valid_dataset):
+    edit(valid_dataset / "posts.csv", "2012-01-01T01:00:00Z", "1600-01-01T01:00:00Z")
+    err = error_of(valid_dataset)
     assert ("posts.created_at: timestamp out of the supported range (1677-09-21 to 2262-04-11): "
             "1 row (rows 1) at line 3 of posts.csv") in str(err)
-    f = read_forum(ds, on_error="drop")
+    f = read_forum(valid_dataset, on_error="drop")
     assert len(f.posts) == 6 and f.report.dropped["row"].tolist() == [1]
     assert f.report.dropped["line"].tolist() == [3]
     t = base_tables()
@@ -293,102 +287,102 @@ def test_year_1600_is_out_of_range_and_droppable(ds):
 
 
 @pytest.mark.parametrize("delimiter, word", [(";", "semicolon"), ("\t", "tab")])
-def test_other_delimiters_are_named(ds, delimiter, word):
-    text = (ds / "posts.csv").read_text().replace(",", delimiter)
-    (ds / "posts.csv").write_text(text)
-    err = error_of(ds)
+def test_other_delimiters_are_named(valid_dataset, delimiter, word):
+    text = (valid_dataset / "posts.csv").read_text().replace(",", delimiter)
+    (valid_dataset / "posts.csv").write_text(text)
+    err = error_of(valid_dataset)
     assert f"the file seems {word}-delimited; tables must be comma-separated" in str(err)
     assert len(err.problems) == 1
 
 
-def test_header_with_spaces_is_named(ds):
-    edit(ds / "posts.csv", ",author_id,", ", author_id ,")
-    err = error_of(ds)
+def test_header_with_spaces_is_named(valid_dataset):
+    edit(valid_dataset / "posts.csv", ",author_id,", ", author_id ,")
+    err = error_of(valid_dataset)
     assert "posts.author_id: header field 3 of posts.csv (line 1) is ' author_id ', with surrounding spaces" in str(err)
 
 
-def test_latin1_bytes_name_column_and_row(ds):
-    data = (ds / "members.csv").read_bytes().replace(b",member,", ",m\xe9mber,".encode("latin-1"), 1)
-    (ds / "members.csv").write_bytes(data)
-    err = error_of(ds)
+def test_latin1_bytes_name_column_and_row(valid_dataset):
+    data = (valid_dataset / "members.csv").read_bytes().replace(b",member,", ",m\xe9mber,".encode("latin-1"), 1)
+    (valid_dataset / "members.csv").write_bytes(data)
+    err = error_of(valid_dataset)
     assert "members.status: not valid utf-8 text" in str(err)
     assert "1 row (rows 1) at line 3 of members.csv" in str(err)
-    f = read_forum(ds, encoding="latin-1")
+    f = read_forum(valid_dataset, encoding="latin-1")
     assert f.members["status"].iloc[1] == "m\xe9mber"
 
 
-def test_a_5_mib_field_is_read(ds):
-    posts = pd.read_csv(ds / "posts.csv", dtype=str, keep_default_na=False)
+def test_a_5_mib_field_is_read(valid_dataset):
+    posts = pd.read_csv(valid_dataset / "posts.csv", dtype=str, keep_default_na=False)
     posts["body"] = ""
     posts.loc[3, "body"] = "x" * (5 << 20)
-    posts.to_csv(ds / "posts.csv", index=False)
-    f = read_forum(ds)
+    posts.to_csv(valid_dataset / "posts.csv", index=False)
+    f = read_forum(valid_dataset)
     assert len(f.posts) == 7 and "body" not in f.posts
     # in an id column it is named, and droppable
     posts.loc[3, "author_id"] = "x" * (5 << 20)
-    posts.to_csv(ds / "posts.csv", index=False)
-    (ds / "members.csv").unlink()
-    (ds / "threads.csv").unlink()
-    (ds / "messages.csv").unlink()
-    err = error_of(ds)
+    posts.to_csv(valid_dataset / "posts.csv", index=False)
+    (valid_dataset / "members.csv").unlink()
+    (valid_dataset / "threads.csv").unlink()
+    (valid_dataset / "messages.csv").unlink()
+    err = error_of(valid_dataset)
     assert "posts.author_id: id longer than 1024 characters: 1 row (rows 3) at line 5 of posts.csv" in str(err)
-    assert len(read_forum(ds, on_error="drop").posts) == 5            # post 4 and post 5 answering it
+    assert len(read_forum(valid_dataset, on_error="drop").posts) == 5            # post 4 and post 5 answering it
 
 
-def test_line_numbers_follow_multiline_fields(ds):
-    posts = pd.read_csv(ds / "posts.csv", dtype=str, keep_default_na=False)
+def test_line_numbers_follow_multiline_fields(valid_dataset):
+    posts = pd.read_csv(valid_dataset / "posts.csv", dtype=str, keep_default_na=False)
     posts["body"] = ["one\ntwo\nthree", "", "a\nb", "", "", "", ""]
     posts.loc[5, "reply_to"] = "999"
-    posts.to_csv(ds / "posts.csv", index=False)
-    err = error_of(ds)
+    posts.to_csv(valid_dataset / "posts.csv", index=False)
+    err = error_of(valid_dataset)
     # data row 5 starts on line 10: header 1, row 0 on lines 2-4, row 2 on lines 5-6...
     assert "posts.reply_to: reply to a post that does not exist: 1 row (rows 5) at line 10 of posts.csv" in str(err)
     assert "rows are 0-based data rows" in str(err) and "line 1: the header" in str(err)
     assert err.problems[0].lines == (10,) and err.problems[0].rows == (5,)
 
 
-def test_malformed_csv_records(ds):
-    lines = (ds / "posts.csv").read_text().splitlines()
+def test_malformed_csv_records(valid_dataset):
+    lines = (valid_dataset / "posts.csv").read_text().splitlines()
     lines[3] += ",SECRET-CONTENT"
-    (ds / "posts.csv").write_text("\n".join(lines) + "\n")
-    err = error_of(ds)
+    (valid_dataset / "posts.csv").write_text("\n".join(lines) + "\n")
+    err = error_of(valid_dataset)
     assert "posts: records with 6 fields where the header has 5: 1 row (rows 2) at line 4 of posts.csv" in str(err)
     assert "SECRET" not in str(err)
     lines[3] = lines[3].replace(",SECRET-CONTENT", "") + ',"unclosed'
-    (ds / "posts.csv").write_text("\n".join(lines) + "\n")
-    assert "never closed" in str(error_of(ds)) or "fields where the header has" in str(error_of(ds))
-    (ds / "posts.csv").write_text("")
-    assert "posts.csv is empty" in str(error_of(ds))
+    (valid_dataset / "posts.csv").write_text("\n".join(lines) + "\n")
+    assert "never closed" in str(error_of(valid_dataset)) or "fields where the header has" in str(error_of(valid_dataset))
+    (valid_dataset / "posts.csv").write_text("")
+    assert "posts.csv is empty" in str(error_of(valid_dataset))
 
 
 # -- defect 20: links out of the dataset; no content in messages ------------------------
-def test_symlink_out_of_the_dataset_is_not_followed(ds, tmp_path):
+def test_symlink_out_of_the_dataset_is_not_followed(valid_dataset, tmp_path):
     outside = tmp_path / "elsewhere.csv"
-    (ds / "posts.csv").rename(outside)
-    (ds / "posts.csv").symlink_to(outside)
-    err = error_of(ds)
+    (valid_dataset / "posts.csv").rename(outside)
+    (valid_dataset / "posts.csv").symlink_to(outside)
+    err = error_of(valid_dataset)
     assert "posts.csv is a symbolic link to a file outside the dataset folder" in str(err)
-    assert len(read_forum(ds, follow_links=True).posts) == 7
+    assert len(read_forum(valid_dataset, follow_links=True).posts) == 7
     # a link inside the folder is fine
-    (ds / "posts.csv").unlink()
-    (ds / "sub").mkdir()
-    outside.rename(ds / "sub" / "p.csv")
-    (ds / "posts.csv").symlink_to(ds / "sub" / "p.csv")
-    assert len(read_forum(ds).posts) == 7
-    (ds / "posts.csv").unlink()
-    (ds / "posts.csv").mkdir()
-    assert "posts.csv is a folder" in str(error_of(ds))
+    (valid_dataset / "posts.csv").unlink()
+    (valid_dataset / "sub").mkdir()
+    outside.rename(valid_dataset / "sub" / "p.csv")
+    (valid_dataset / "posts.csv").symlink_to(valid_dataset / "sub" / "p.csv")
+    assert len(read_forum(valid_dataset).posts) == 7
+    (valid_dataset / "posts.csv").unlink()
+    (valid_dataset / "posts.csv").mkdir()
+    assert "posts.csv is a folder" in str(error_of(valid_dataset))
 
 
-def test_no_file_content_in_messages(ds):
-    edit(ds / "posts.csv", "2012-01-01T01:00:00Z", "SECRET-1")
-    edit(ds / "members.csv", "admin", "SECRET-2")
-    edit(ds / "members.csv", ",3,", ",SECRET-3,")
-    err = error_of(ds)
+def test_no_file_content_in_messages(valid_dataset):
+    edit(valid_dataset / "posts.csv", "2012-01-01T01:00:00Z", "SECRET-1")
+    edit(valid_dataset / "members.csv", "admin", "SECRET-2")
+    edit(valid_dataset / "members.csv", ",3,", ",SECRET-3,")
+    err = error_of(valid_dataset)
     assert "SECRET" not in str(err)
     assert "posts.created_at: unparseable timestamp" in str(err) and "members.rank_level: not an integer" in str(err)
-    edit(ds / "threads.csv", "\n12,2,", "\n12,SECRET-4,SECRET-5,")    # one field too many
-    err = error_of(ds)
+    edit(valid_dataset / "threads.csv", "\n12,2,", "\n12,SECRET-4,SECRET-5,")    # one field too many
+    err = error_of(valid_dataset)
     assert "threads: records with 5 fields where the header has 4" in str(err)
     assert "SECRET" not in str(err)
 
@@ -470,10 +464,10 @@ def test_id_variants_are_warned():
 
 
 # -- defect 14: every dropped row is recorded ------------------------------------------
-def test_dropped_rows_are_recorded_with_lines(ds):
-    edit(ds / "posts.csv", "2012-01-01T01:00:00Z", "never")               # row 1: post 2, replied to by none
-    edit(ds / "threads.csv", "\n12,2,", "\n12,9,")                        # thread 12: posts 6, 7
-    f = read_forum(ds, on_error="drop")
+def test_dropped_rows_are_recorded_with_lines(valid_dataset):
+    edit(valid_dataset / "posts.csv", "2012-01-01T01:00:00Z", "never")               # row 1: post 2, replied to by none
+    edit(valid_dataset / "threads.csv", "\n12,2,", "\n12,9,")                        # thread 12: posts 6, 7
+    f = read_forum(valid_dataset, on_error="drop")
     d = f.report.dropped
     assert list(d.columns) == ["table", "row", "key", "column", "problem", "line"]
     assert len(d[d["table"] == "posts"]) == 7 - len(f.posts)

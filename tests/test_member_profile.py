@@ -218,14 +218,6 @@ def test_write_member_report_of_a_member_without_posts(tmp_path):
 
 
 # -- the command line ---------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def dataset(tmp_path_factory):
-    out = tmp_path_factory.mktemp("member") / "tiny"
-    forum, truth = synthetic.generate_forum("tiny", seed=1)
-    synthetic.write_dataset(forum, truth, out, format="csv")
-    return out
-
-
 def _cli(*args):
     return subprocess.run([sys.executable, "-m", "netanalysis.cli", *map(str, args)], capture_output=True, text=True)
 
@@ -234,32 +226,32 @@ def _snapshot(folder):
     return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_cli_member(dataset, tmp_path):
-    before = _snapshot(dataset)
+def test_cli_member(tiny_dataset, tmp_path):
+    before = _snapshot(tiny_dataset)
     out = tmp_path / "m1"
-    proc = _cli("member", dataset, "1", "--out", out)
+    proc = _cli("member", tiny_dataset, "1", "--out", out)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("member 1: ") and "report: " in proc.stdout
     assert "Traceback" not in proc.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted([*MEMBER_FILES, MARKER])
     # an existing output is refused without --force, replaced with it
-    proc = _cli("member", dataset, "1", "--out", out)
+    proc = _cli("member", tiny_dataset, "1", "--out", out)
     assert proc.returncode == 2 and "exists" in proc.stderr
-    assert _cli("member", dataset, "1", "--out", out, "--force", "--quiet").returncode == 0
+    assert _cli("member", tiny_dataset, "1", "--out", out, "--force", "--quiet").returncode == 0
     # the output must not lie inside the dataset
-    proc = _cli("member", dataset, "1", "--out", dataset / "inside")
+    proc = _cli("member", tiny_dataset, "1", "--out", tiny_dataset / "inside")
     assert proc.returncode == 2 and "must not be the dataset folder" in proc.stderr
-    assert _snapshot(dataset) == before
+    assert _snapshot(tiny_dataset) == before
 
 
-def test_cli_member_unknown_and_silent_members(dataset, tmp_path):
+def test_cli_member_unknown_and_silent_members(tiny_dataset, tmp_path):
     out = tmp_path / "none"
-    proc = _cli("member", dataset, "nobody", "--out", out)
+    proc = _cli("member", tiny_dataset, "nobody", "--out", out)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == ["netanalysis member: error: unknown member 'nobody' (not in the forum)"]
     assert not out.exists() and not any(tmp_path.iterdir())
-    lurker = pd.read_csv(dataset / "members.csv")["member_id"].iloc[-1]
-    proc = _cli("member", dataset, lurker, "--out", tmp_path / "lurker")
+    lurker = pd.read_csv(tiny_dataset / "members.csv")["member_id"].iloc[-1]
+    proc = _cli("member", tiny_dataset, lurker, "--out", tmp_path / "lurker")
     assert proc.returncode == 0, proc.stderr
     assert "wrote no posts" in proc.stdout
     assert (tmp_path / "lurker" / "report.html").exists()
