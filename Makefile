@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,5 +26,11 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) benchmarks/bench_centrality.py
 
+# The API reference from the docstrings, with the README and the architecture
+# page (offline; any warning or broken reference fails): docs/_build/html.
+docs: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,docs]'
+	$(PY) -m sphinx -b html -W --keep-going -n -q docs docs/_build/html
+
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache
+	rm -rf $(VENV) demo-output .pytest_cache docs/_build docs/generated

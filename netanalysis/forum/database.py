@@ -5,7 +5,7 @@ file** (``sqlite:///relative/forum.db``, ``sqlite:////absolute/forum.db`` or
 a path ending ``.db``, ``.sqlite``, ``.sqlite3``) or from a **mysqldump
 file** of MariaDB/MySQL (``dump:///relative/forum.sql``,
 ``dump:////absolute/forum.sql`` or a path ending ``.sql`` or ``.sql.gz``;
-read by :mod:`netanalysis.forum._sqldump` without any server). URLs follow
+read by ``netanalysis.forum._sqldump`` without any server). URLs follow
 SQLAlchemy's convention: three slashes then a relative path, four for an
 absolute one. Database servers (``mysql://``, ``mariadb://``,
 ``postgresql://``) cannot be read yet: such a URL raises
@@ -715,7 +715,7 @@ def database_tables(url, *, software: str = "auto", prefix: str | None = None, q
 
     Returns ``(tables, info)``: ``posts``, ``threads``, ``subforums`` (with
     ``parent_id``), ``members`` and, when the message tables exist,
-    ``messages``, built as :mod:`netanalysis.forum.database` defines; and
+    ``messages``, built as ``netanalysis.forum.database`` defines; and
     ``info``, a dict with ``software``, ``prefix``, ``source``, ``absent``
     (optional tables not found), ``counts`` and ``note``.
     """
@@ -761,7 +761,7 @@ def read_database(url, *, software: str = "auto", prefix: str | None = None,
     Forum
         Its ``report.notes`` end with one note counting what was read, left
         out and cleared. The mapping and conventions are in
-        :mod:`netanalysis.forum.database`.
+        ``netanalysis.forum.database``.
 
     Raises
     ------

@@ -56,7 +56,7 @@ class Forum:
     ----------
     posts, threads, subforums, members, messages : pandas.DataFrame
         The typed tables, each holding all columns of the data model
-        (:mod:`netanalysis.forum.schema`); a table or column that the input
+        (``netanalysis.forum.schema``); a table or column that the input
         lacked is derived where possible and otherwise filled with missing
         values.
     report : ValidationReport

@@ -54,9 +54,9 @@ STREAM_KEY_BYTES = 64
 def read_key(path) -> bytes:
     """Read a key file. A final newline (as editors add) is not part of the key.
 
-    At most :data:`MAX_KEY_FILE_BYTES` (1 MiB) are read: a longer regular
+    At most ``MAX_KEY_FILE_BYTES`` (1 MiB) are read: a longer regular
     file is refused (it is most likely not a key). From a device or a pipe
-    (``/dev/urandom``) exactly the first :data:`STREAM_KEY_BYTES` (64) bytes
+    (``/dev/urandom``) exactly the first ``STREAM_KEY_BYTES`` (64) bytes
     are the key; such a key is gone after the run, so its pseudonyms cannot be
     made again. Raises ``ValueError`` naming the path when the file is a
     folder, cannot be read or holds too short a key.

@@ -475,7 +475,7 @@ def read_stackexchange(folder, *, on_error: Literal["raise", "drop"] = "raise") 
     the post they comment on; a question's first tag is its subforum; the
     users are the members. The exact definitions and conventions (post
     types, user -1, deleted users, ids ``"p<Id>"``/``"c<Id>"``, untagged
-    questions) are in :mod:`netanalysis.forum.stackexchange`.
+    questions) are in ``netanalysis.forum.stackexchange``.
 
     Parameters
     ----------

@@ -50,7 +50,7 @@ MAX_ID_LENGTH = 1024
 
 def _integral_or_none(s: pd.Series) -> pd.Series | None:
     """``s`` as nullable Int64 when every non-missing value is an integer id
-    (see :mod:`netanalysis.forum.schema`: "7", "-7", "7.0"; not "007", "+7",
+    (see ``netanalysis.forum.schema``: "7", "-7", "7.0"; not "007", "+7",
     "-0", " 7"), else None."""
     if pd.api.types.is_bool_dtype(s.dtype):
         return None
@@ -956,7 +956,7 @@ def read_forum(
         A folder holding ``posts`` and optionally ``threads``, ``subforums``,
         ``members`` and ``messages``, each as ``.csv``, ``.csv.gz``,
         ``.parquet`` or ``.pq``; or a mapping of table name to DataFrame.
-        Columns are described in :mod:`netanalysis.forum.schema`; other
+        Columns are described in ``netanalysis.forum.schema``; other
         columns are not read.
     on_error : {"raise", "drop"}
         ``"raise"``: any problem raises one :class:`ForumDataError` listing

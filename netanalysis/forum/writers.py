@@ -1,5 +1,5 @@
 """Writing a forum dataset folder, atomically and byte for byte reproducibly
-(the folder and its tables are written by :mod:`netanalysis._io`).
+(the folder and its tables are written by ``netanalysis._io``).
 """
 from __future__ import annotations
 
@@ -28,9 +28,9 @@ def write_forum(
     """Write ``forum`` as a dataset folder that :func:`read_forum` reads back.
 
     Every table is written (derived ones too), plus ``extra`` tables (for
-    example ``ground_truth``) as CSV, formula-safe (:func:`formula_safe`; the
+    example ``ground_truth``) as CSV, formula-safe (``netanalysis._io.formula_safe``; the
     five tables keep their ids exactly, so that they read back the same). The
-    folder appears complete or not at all (:func:`atomic_folder`; ``marker``
+    folder appears complete or not at all (``netanalysis._io.atomic_folder``; ``marker``
     is the kind of output recorded in its marker file). With ``overwrite`` an
     existing folder is replaced only when it is a netanalysis output, empty,
     or holds nothing but the files this call writes.

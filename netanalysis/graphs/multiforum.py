@@ -180,7 +180,7 @@ def _check_normalise(normalise) -> tuple[str, ...]:
 
 
 def normalise_identifier(value, normalise=NORMALISATIONS) -> str:
-    """The key of one identifier (see :mod:`netanalysis.graphs.multiforum`).
+    """The key of one identifier (see ``netanalysis.graphs.multiforum``).
 
     Examples
     --------
@@ -253,7 +253,7 @@ def link_forums(
 
     Definitions (keys, normalisation, collisions, pseudonyms, the combined
     graph, the empty result) are in the module docstring
-    (:mod:`netanalysis.graphs.multiforum`).
+    (``netanalysis.graphs.multiforum``).
 
     Parameters
     ----------

@@ -263,8 +263,8 @@ def connection(forum: Forum, a, b, *, graph="reply", k: int = 3, time_respecting
     on the connected component of ``a``; equal-length paths in networkx's
     order). Time-respecting paths are searched exactly, fewest steps first
     (paths of one length in the order of the graph's nodes), on paths of up
-    to :data:`MAX_EXTRA_HOPS` steps more than the fewest possible, and for at
-    most :data:`MAX_SEARCH_STEPS` search steps; the fewest-step one is always
+    to ``MAX_EXTRA_HOPS`` steps more than the fewest possible, and for at
+    most ``MAX_SEARCH_STEPS`` search steps; the fewest-step one is always
     found when there is one, and ``reason`` says when fewer than ``k`` were.
 
     No path is not an error: the result is empty and ``reason`` says why

@@ -217,7 +217,7 @@ def disrupt(graph: InteractionGraph, strategies=("random", "degree", "betweennes
     remaining network after each step.
 
     Measures (``lcc_share``, ``n_components``, ``fragmentation``,
-    ``efficiency``) are defined in :mod:`netanalysis.keyplayers.disruption`;
+    ``efficiency``) are defined in ``netanalysis.keyplayers.disruption``;
     all work on the undirected structure of the graph.
 
     Parameters

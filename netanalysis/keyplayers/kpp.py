@@ -435,7 +435,7 @@ class KeyPlayerResult:
     objective : str
         ``"fragmentation"``, ``"distance_fragmentation"`` or ``"reach"``.
     value : float
-        The objective of the set (see :mod:`netanalysis.keyplayers.kpp`).
+        The objective of the set (see ``netanalysis.keyplayers.kpp``).
     error : float
         Half-width of the confidence interval of a sampled value
         (``confidence`` of the call), 0 when exact.
@@ -511,7 +511,7 @@ def key_player_score(graph: InteractionGraph, members, objective: str = "fragmen
         set for reach).
     objective : {"fragmentation", "distance_fragmentation", "reach"}
         ``F``, ``DF`` or ``DR`` (m-reach with ``m``) as defined in
-        :mod:`netanalysis.keyplayers.kpp`.
+        ``netanalysis.keyplayers.kpp``.
     m : int, optional
         For ``"reach"``: count members within ``m`` hops instead of
         weighting by ``1/d``.
@@ -570,7 +570,7 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
 
     The objectives (fragmentation ``F``, distance-weighted fragmentation
     ``DF``, distance-weighted reach ``DR`` or m-reach) are defined in
-    :mod:`netanalysis.keyplayers.kpp`; all use the undirected structure of
+    ``netanalysis.keyplayers.kpp``; all use the undirected structure of
     the graph, with distances in hops.
 
     Search (Borgatti's KeyPlayer procedure, which may start from any set,
@@ -685,7 +685,7 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
     betweenness : pandas.Series, optional
         Betweenness scores indexed by member id, if already computed (only
         their order is used: the comparison set and the candidate pool).
-        By default ``netanalysis.measures.betweenness`` of the undirected
+        By default ``netanalysis.betweenness`` of the undirected
         structure in hops, which on large graphs costs more than the
         fragmentation search itself.
 

@@ -64,7 +64,7 @@ def stability(
     """How much rankings change when a share of the data is missing.
 
     Each of ``repeats`` times, ``fraction`` of the posts (or of the threads
-    or members, see :func:`netanalysis.forum.subsample`) is removed at
+    or members, see :func:`netanalysis.subsample`) is removed at
     random, the graph and every ranking are recomputed, and each ranking is
     compared with the one on the full forum by
 

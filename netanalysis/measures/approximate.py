@@ -259,7 +259,7 @@ def approximate_betweenness(
     of the exact normalised value for every member at once, with
     probability at least ``1 - delta``.
 
-    The estimate of :func:`~netanalysis.measures.betweenness` (same
+    The estimate of :func:`~netanalysis.betweenness` (same
     definition and conventions) draws ordered pairs (u, v) of distinct
     nodes uniformly, and for each pair with v reachable from u one shortest
     path uniformly among all shortest u-v paths; a member's estimate is the
@@ -355,7 +355,7 @@ def approximate_betweenness(
 
     See Also
     --------
-    netanalysis.measures.betweenness : exact; with ``k=``, networkx's
+    netanalysis.betweenness : exact; with ``k=``, networkx's
         estimator from k sampled sources (one full traversal each, no error
         bound for a given k).
 

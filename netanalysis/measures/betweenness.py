@@ -97,7 +97,7 @@ def betweenness(
         (NaN when ``k = 1``; networkx's convention since 3.5). ``k = n`` is
         the exact value. Not combined with ``sources`` or ``targets``. For
         an error bound on every member, see
-        :func:`~netanalysis.measures.approximate_betweenness`.
+        :func:`~netanalysis.approximate_betweenness`.
     seed : int, numpy.random.Generator, random.Random or None, default 0
         The sample of ``k``. An int draws
         ``random.Random(seed).sample(range(n), k)``, the sources networkx

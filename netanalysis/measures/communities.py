@@ -426,7 +426,7 @@ def communities(
     """Consensus communities of the members, with each member's stability.
 
     Definitions, the consensus rule and the conventions are in the module
-    docstring (:mod:`netanalysis.measures.communities`).
+    docstring (``netanalysis.measures.communities``).
 
     Parameters
     ----------

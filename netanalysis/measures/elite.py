@@ -165,7 +165,7 @@ def rich_club_coefficient(graph: InteractionGraph) -> pd.Series:
     r"""The (unnormalised) rich-club coefficient :math:`\phi(k)` by degree.
 
     :math:`\phi(k) = 2 E_{>k} / (N_{>k}(N_{>k} - 1))` on the undirected,
-    unweighted graph (see :mod:`netanalysis.measures.elite`), for every
+    unweighted graph (see ``netanalysis.measures.elite``), for every
     ``k`` with at least two members of degree greater than ``k``; the
     values of networkx's ``rich_club_coefficient(G, normalized=False)``.
     :func:`elite` adds the normalisation against degree-preserving random
@@ -244,7 +244,7 @@ def elite(
     """The forum's inner circle: rich club, innermost core, management community.
 
     Definitions and conventions are in the module docstring
-    (:mod:`netanalysis.measures.elite`).
+    (``netanalysis.measures.elite``).
 
     Parameters
     ----------

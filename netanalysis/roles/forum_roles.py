@@ -769,7 +769,7 @@ def forum_roles(forum: Forum, graph=None) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by member id (every row of ``forum.members``), columns:
 
-        * ``role``: one of :data:`ROLES`;
+        * ``role``: one of ``ROLES``;
         * ``confidence``: in [0, 1];
         * ``evidence``: the features that decided it, with their values and
           percentiles among posting members;

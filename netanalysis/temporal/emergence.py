@@ -4,7 +4,7 @@ actor who went quiet.
 
 Structural rise
 ---------------
-On :func:`~netanalysis.temporal.rolling` (moving windows of the reply
+On :func:`~netanalysis.rolling` (moving windows of the reply
 graph), a member *enters the top share* of a measure in the first window
 where their rank is at most :math:`\lceil \text{top\_share} \cdot n_w
 \rceil` (:math:`n_w`: the members posting in the window; ties share the
@@ -255,7 +255,7 @@ def emergence(forum: Forum, *, top_share: float = 0.05,
         ``"answered"`` (distinct members answered: ``out_degree``) or columns
         of the directed centrality panel.
     window, step, rule, start, end, exact_limit, seed
-        Passed to :func:`~netanalysis.temporal.rolling` (``seed`` only
+        Passed to :func:`~netanalysis.rolling` (``seed`` only
         matters for approximated betweenness).
     status : iterable of {"restricted", "announcements", "threads"}
         The events that count as the status rise.

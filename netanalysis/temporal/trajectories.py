@@ -55,7 +55,7 @@ probabilities are close to the shares).
 
 ``clock="calendar"`` puts every member on the forum's periods (the first
 period holds the forum's first post; periods are anchored as by
-:meth:`Forum.windows`), ``clock="tenure"`` aligns the members at their
+:meth:`netanalysis.Forum.windows`), ``clock="tenure"`` aligns the members at their
 first post (``t`` = periods since the first post, :math:`T` the longest
 record).
 
@@ -832,7 +832,7 @@ def fit_trajectories(counts, *, start=None, end=None, n_groups="auto", order: in
 
 
 def _period_edges(forum: Forum, freq) -> pd.DatetimeIndex:
-    """Period starts as in :meth:`Forum.windows`, plus the end of the last."""
+    """Period starts as in :meth:`netanalysis.Forum.windows`, plus the end of the last."""
     first, last = forum.period
     return period_edges(first, last, freq)
 
@@ -846,14 +846,14 @@ def activity_trajectories(forum: Forum, freq="MS", n_groups="auto", order: int =
     posting member's number of posts per period on a polynomial of time,
     fitted by EM; the number of groups by Nagin's BIC. The exact model, the
     records (which periods of a member count), the fitting and the adequacy
-    figures are described in :mod:`netanalysis.temporal.trajectories`.
+    figures are described in ``netanalysis.temporal.trajectories``.
 
     Parameters
     ----------
     forum : Forum
     freq : pandas frequency, default "MS"
         Length of a period (``"MS"`` calendar months, ``"W"``, ``"QS"``,
-        ``"30D"``...); periods are anchored as by :meth:`Forum.windows`.
+        ``"30D"``...); periods are anchored as by :meth:`netanalysis.Forum.windows`.
     n_groups : "auto", int or list of int, default "auto"
         The number of groups, or the candidates; ``"auto"`` tries 1 to
         ``max_groups`` and keeps the largest BIC.
