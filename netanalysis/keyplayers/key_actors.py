@@ -1,13 +1,16 @@
 r"""Key actors: whom to prioritise, with the evidence and how stable it is.
 
 The score of a member is a weighted sum of **rank evidence**, one term per
-behaviour of :data:`KEY_ACTOR_EVIDENCE`: what they do (posts, months
+behaviour of ``KEY_ACTOR_EVIDENCE``: what they do (posts, months
 active, days between first and last post, members answered, members who
 came after them answered, ...), where they sit in the graph (PageRank,
 betweenness, harmonic closeness, coreness) and what role detection reads
 in them (``key_score``, ``score_admin``, ``score_moderator``,
 ``score_technical``, ``score_steward`` of
-:func:`~netanalysis.roles.forum_roles`).
+:func:`~netanalysis.forum_roles`), the first four again where the key
+roles read are plausibly few (``PLAUSIBLE_READINGS``: the fit decides
+how much more the role readings count where the detector's taxonomy fits
+the forum).
 
 Rank evidence
 -------------
@@ -31,7 +34,7 @@ The score
 ---------
 ``score(v) = sum_j w_j e_j(v) / (sum_j w_j ln n)``: the share of the
 largest evidence possible (a member alone at the top of every behaviour
-gets 1), in [0, 1]. The weights :data:`KEY_ACTOR_MODEL` are non-negative
+gets 1), in [0, 1]. The weights ``KEY_ACTOR_MODEL`` are non-negative
 (every behaviour is evidence *for*, and none can count against a member,
 which keeps every rank explainable) and are **fitted**, not set by hand:
 on the seven families of the validation suite (``benchmarks/validity/``:
@@ -70,7 +73,8 @@ from ..forum.slicing import subsample
 from ..graphs import InteractionGraph, reply_graph
 
 __all__ = ["key_actors", "key_actor_evidence", "structural_measures", "KEY_ROLES", "KEY_ACTOR_EVIDENCE",
-           "KEY_ACTOR_MODEL", "BEHAVIOURS", "METADATA", "GRAPH_MEASURES", "ROLE_EVIDENCE"]
+           "KEY_ACTOR_MODEL", "BEHAVIOURS", "METADATA", "GRAPH_MEASURES", "ROLE_EVIDENCE", "PLAUSIBLE_READINGS",
+           "PLAUSIBLE_KEY_MEMBERS", "PLAUSIBLE_KEY_SHARE"]
 
 from ..roles.forum_roles import KEY_ROLES  # noqa: E402  (one definition of the key roles)
 
@@ -103,7 +107,7 @@ GRAPH_MEASURES = {
     "harmonic": "harmonic closeness {v:.3g}",
     "coreness": "in the {v:.0f}-core",
 }
-#: Readings of role detection (columns of :func:`~netanalysis.roles.forum_roles`).
+#: Readings of role detection (columns of :func:`~netanalysis.forum_roles`).
 ROLE_EVIDENCE = {
     "key_score": "key-role evidence {v:.2f}",
     "score_admin": "management reading {v:.2f}",
@@ -111,46 +115,72 @@ ROLE_EVIDENCE = {
     "score_technical": "technical reading {v:.2f}",
     "score_steward": "stewardship reading {v:.2f}",
 }
+#: The role readings again, counted only where the key roles read are
+#: *plausible*: assigned to at least ``PLAUSIBLE_KEY_MEMBERS`` members
+#: and at most ``PLAUSIBLE_KEY_SHARE`` of the posting members (0
+#: elsewhere). Where the detector finds one key member, or calls a tenth of
+#: the forum staff, its taxonomy does not fit the forum (a Q&A site, a forum
+#: that keeps its material in a few huge threads) and its readings should
+#: count less; the fit learns how much less (see the module docstring).
+PLAUSIBLE_READINGS = {
+    "key_score_plausible": "key-role evidence {v:.2f}, in a forum whose key roles read plausibly",
+    "score_admin_plausible": "management reading {v:.2f}, in a forum whose key roles read plausibly",
+    "score_moderator_plausible": "moderator reading {v:.2f}, in a forum whose key roles read plausibly",
+    "score_technical_plausible": "technical reading {v:.2f}, in a forum whose key roles read plausibly",
+}
+#: A plausible reading names at least this many key members: the study's
+#: fora had management teams of 1 to 5 besides their moderators and
+#: technical members (domain notes, Table 1), so fewer than three key
+#: members in all means the staff were not found.
+PLAUSIBLE_KEY_MEMBERS = 3
+#: ... and at most this share of the posting members: the key actors of the
+#: generated fora are 0.4-1.5% of their posting members. Set after seeing
+#: the validation suite (so not held out); its figures change little
+#: between 1.5% and 5%.
+PLAUSIBLE_KEY_SHARE = 0.025
 #: Every behaviour of the score, with the words of the evidence.
-KEY_ACTOR_EVIDENCE = {**BEHAVIOURS, **METADATA, **GRAPH_MEASURES, **ROLE_EVIDENCE}
+KEY_ACTOR_EVIDENCE = {**BEHAVIOURS, **METADATA, **GRAPH_MEASURES, **ROLE_EVIDENCE, **PLAUSIBLE_READINGS}
 #: Behaviours where a low value is the evidence.
 _LOWER_IS_EVIDENCE = ("entry_position",)
 
 #: The weights of the rank evidence, fitted on all seven families of the
 #: validation suite with L2 penalty 3.0 (``benchmarks/validity/run.py``,
 #: which writes them to ``benchmarks/validity/model.json``; a test checks
-#: that the two agree). Behaviours of :data:`KEY_ACTOR_EVIDENCE` left out
+#: that the two agree). Behaviours of ``KEY_ACTOR_EVIDENCE`` left out
 #: were fitted at 0. ``benchmarks/VALIDITY.md`` reports each family at the
 #: weights fitted without it.
 KEY_ACTOR_MODEL = {
-    "posts": 0.0477,
-    "months_active": 0.0649,
-    "tenure_days": 0.0902,
-    "activity_span_days": 0.0759,
-    "months_present": 0.0913,
-    "answered_members": 0.0467,
-    "answered_by": 0.0258,
-    "answered_later": 0.0621,
-    "threads_answered": 0.0618,
-    "messages": 0.0994,
-    "message_partners": 0.096,
-    "entry_position": 0.0347,
-    "rank_level": 0.0215,
-    "is_staff": 0.0035,
-    "pagerank": 0.0355,
-    "betweenness": 0.0634,
+    "posts": 0.0461,
+    "months_active": 0.0598,
+    "tenure_days": 0.0831,
+    "activity_span_days": 0.068,
+    "months_present": 0.0863,
+    "answered_members": 0.0447,
+    "answered_by": 0.0256,
+    "answered_later": 0.0584,
+    "threads_answered": 0.0576,
+    "messages": 0.0874,
+    "message_partners": 0.0849,
+    "entry_position": 0.0262,
+    "rank_level": 0.0126,
+    "pagerank": 0.0352,
+    "betweenness": 0.0617,
     "harmonic": 0.0347,
-    "coreness": 0.0466,
-    "key_score": 0.1383,
-    "score_admin": 0.1016,
-    "score_moderator": 0.1262,
-    "score_technical": 0.1401,
-    "score_steward": 0.06,
+    "coreness": 0.0468,
+    "key_score": 0.1213,
+    "score_admin": 0.0932,
+    "score_moderator": 0.1103,
+    "score_technical": 0.1052,
+    "score_steward": 0.0547,
+    "key_score_plausible": 0.062,
+    "score_admin_plausible": 0.0224,
+    "score_moderator_plausible": 0.0546,
+    "score_technical_plausible": 0.0943,
 }
 
 
 def structural_measures(graph: InteractionGraph) -> pd.DataFrame:
-    """The graph measures of the score (:data:`GRAPH_MEASURES`), one column
+    """The graph measures of the score (``GRAPH_MEASURES``), one column
     each: PageRank with the reply counts as weights, betweenness and
     harmonic closeness counting hops, coreness on the undirected graph.
     """
@@ -174,7 +204,7 @@ def _log_rank(values: np.ndarray, among: np.ndarray) -> np.ndarray:
 
 
 def _weights(weights) -> dict[str, float]:
-    """The weights as a dict over :data:`KEY_ACTOR_EVIDENCE` (a behaviour
+    """The weights as a dict over ``KEY_ACTOR_EVIDENCE`` (a behaviour
     left out weighs 0), checked."""
     w = dict(KEY_ACTOR_MODEL if weights is None else weights)
     unknown = set(w) - set(KEY_ACTOR_EVIDENCE)
@@ -211,13 +241,25 @@ def _values(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame, names, p
             if name in names:
                 out[name] = g[name].to_numpy(dtype=np.float64)
     r = roles.reindex(members)
-    for name in ROLE_EVIDENCE:
-        if name in names:
-            out[name] = (r[name].astype(float).fillna(0.0).to_numpy() if name in r.columns
-                         else _role_part(r) if name == "key_score" else np.zeros(len(members)))
     posts = np.bincount(forum.post_arrays.author, minlength=len(members))
+    plausible = _plausible(r, posts)
+    for name in (*ROLE_EVIDENCE, *PLAUSIBLE_READINGS):
+        if name in names:
+            base = name.removesuffix("_plausible")
+            v = (r[base].astype(float).fillna(0.0).to_numpy() if base in r.columns
+                 else _role_part(r) if base == "key_score" else np.zeros(len(members)))
+            out[name] = v if name == base else v * plausible
     return pd.DataFrame(out, index=members.to_numpy())[[n for n in KEY_ACTOR_EVIDENCE if n in names]], \
         (posts > 0) | edge
+
+
+def _plausible(roles: pd.DataFrame, posts: np.ndarray) -> float:
+    """1 where the key roles read are plausibly few (see
+    ``PLAUSIBLE_READINGS``), else 0."""
+    if "role" not in roles.columns:
+        return 0.0
+    n_key = int(roles["role"].isin(KEY_ROLES).sum())
+    return float(PLAUSIBLE_KEY_MEMBERS <= n_key <= PLAUSIBLE_KEY_SHARE * int((posts > 0).sum()))
 
 
 def _role_part(roles: pd.DataFrame) -> np.ndarray:
@@ -230,7 +272,7 @@ def key_actor_evidence(forum: Forum, graph: InteractionGraph, roles: pd.DataFram
     """The rank evidence of every behaviour of the key-actor score.
 
     Returns a DataFrame indexed by member id (every member) with one column
-    per behaviour of :data:`KEY_ACTOR_EVIDENCE` (or of ``behaviours``):
+    per behaviour of ``KEY_ACTOR_EVIDENCE`` (or of ``behaviours``):
     ``ln(n / r)``, ``r`` the member's mid-rank from the top among the ``n``
     members who post or have an edge (0 for the others; see the module
     docstring). :func:`key_actors` ranks by its weighted sum.
@@ -319,16 +361,16 @@ def key_actors(
         The graph of the structural measures; the reply graph
         (``reply_graph(forum)``) by default.
     roles : DataFrame, optional
-        The output of :func:`~netanalysis.roles.forum_roles`, computed when
+        The output of :func:`~netanalysis.forum_roles`, computed when
         not given. A roles table of one's own needs ``role`` and
         ``confidence``; its missing ``score_*`` columns count as no evidence.
     panel : DataFrame, optional
         The centrality panel of ``graph`` (:func:`netanalysis.centrality`
         with its default options) when already computed; its columns of
-        :data:`GRAPH_MEASURES` are used instead of computing them again.
+        ``GRAPH_MEASURES`` are used instead of computing them again.
     weights : dict, optional
-        Weight of each behaviour of :data:`KEY_ACTOR_EVIDENCE` (non-negative;
-        a behaviour left out weighs 0); :data:`KEY_ACTOR_MODEL` by default
+        Weight of each behaviour of ``KEY_ACTOR_EVIDENCE`` (non-negative;
+        a behaviour left out weighs 0); ``KEY_ACTOR_MODEL`` by default
         (fitted on the validation suite, see the module docstring).
         ``{"key_score": 1}`` ranks by the role evidence alone,
         ``{"betweenness": 1}`` by betweenness alone.
