@@ -247,3 +247,20 @@ def test_bad_input():
 
 def test_top_level_name():
     assert na.communities is communities and na.Communities is Communities
+
+
+def test_roles_from_forum_roles_categorical_column():
+    """forum_roles returns a categorical role column: every role gets a count
+    column, also the roles nobody in the forum holds."""
+    import synthetic
+    import netanalysis as na
+
+    forum, _ = synthetic.generate_forum("tiny", seed=1)
+    g = na.reply_graph(forum)
+    roles = na.forum_roles(forum, graph=g)
+    assert isinstance(roles["role"].dtype, pd.CategoricalDtype)
+    c = na.communities(g, roles=roles, n_runs=2)
+    for r in roles["role"].cat.categories:
+        assert f"n_{r}" in c.table.columns
+    assert int(c.table[[f"n_{r}" for r in roles["role"].cat.categories]].to_numpy().sum()) == \
+        int(roles["role"].reindex(c.membership.index).notna().sum())

@@ -358,7 +358,9 @@ def _role_columns(table: pd.DataFrame, membership: pd.Series, roles: pd.DataFram
     keep = (label >= 0) & role.notna().to_numpy()
     role, label = role[keep].astype(str), label[keep]
     counts = pd.crosstab(label, role.to_numpy()).reindex(table.index, fill_value=0)
-    names = list(role.cat.categories) if isinstance(roles["role"].dtype, pd.CategoricalDtype) else sorted(counts.columns)
+    # a categorical role column (as forum_roles gives) names every role, also those nobody holds
+    names = ([str(c) for c in roles["role"].cat.categories] if isinstance(roles["role"].dtype, pd.CategoricalDtype)
+             else sorted(counts.columns))
     out = table.copy()
     for name in names:
         out[f"n_{name}"] = counts[name].astype(np.int64) if name in counts.columns else 0
