@@ -89,13 +89,12 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from numba import prange
 
-from .._numba import jit
+from .._numba import TRIANGLES, dual_kernel
 from scipy.optimize import nnls
 
 from ..graphs import InteractionGraph
@@ -152,7 +151,7 @@ def _parts(graph: InteractionGraph):
     return arcs, weights, und
 
 
-@jit(parallel=True)
+@dual_kernel(kind=TRIANGLES)
 def _among_kernel(u_indptr, u_indices, b_indptr, b_indices, b_data, n_chunks):
     """Row sums of the masked product ``(U @ B) * U`` (arcs between two
     neighbours of each node, counted and weighted) without forming ``U @ B``:
@@ -186,10 +185,12 @@ def _among_neighbours(und: sp.csr_array, weights: sp.csr_array):
     n = und.shape[0]
     if weights.nnz == 0:
         return np.zeros(n), np.zeros(n)
-    # Enough chunks to balance hubs across threads, few enough that the
-    # per-chunk marker arrays stay small.
-    n_chunks = int(min(max(1, n // 256), 8 * max(1, numba.get_num_threads())))
-    return _among_kernel(und.indptr, und.indices, weights.indptr, weights.indices,
+    # Each node's sums are taken in one fixed order inside its chunk, so the
+    # bytes do not depend on the chunks; their count is the kind's (one
+    # marker array per chunk), never the number of threads.
+    work = int(und.nnz) + n
+    n_chunks = TRIANGLES.n_chunks(n) if work >= _among_kernel.min_work else 1
+    return _among_kernel(work, und.indptr, und.indices, weights.indptr, weights.indices,
                          weights.data, n_chunks)
 
 
