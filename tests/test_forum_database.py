@@ -431,3 +431,51 @@ def test_on_error_passed_through(tmp_path):
 
 def test_namespace():
     assert na.read_database is db.read_database
+
+
+# ---------------------------------------------------------------------------
+# read_forum and the command line read a database as a dataset
+@pytest.mark.parametrize("kind", ["sqlite", "dump"])
+def test_read_forum_reads_a_database(tmp_path, kind):
+    rows, schema = _phpbb_rows()
+    path = _both(tmp_path, rows, schema)[kind == "dump"]
+    via_forum = na.read_forum(path)
+    pd.testing.assert_frame_equal(via_forum.posts, na.read_database(path).posts)
+    url = ("sqlite:///" if kind == "sqlite" else "dump:///") + str(path)
+    assert repr(na.read_forum(url)) == repr(via_forum)
+    with pytest.raises(na.ForumDataError, match="time_unit: options of dataset folders"):
+        na.read_forum(path, time_unit="ms")
+    with pytest.raises(na.ForumDataError, match="database: .*not available yet"):
+        na.read_forum("mysql://user:secret@host/forum")
+
+
+def test_a_folder_named_like_a_database_is_a_folder(tmp_path):
+    import synthetic
+
+    forum, _ = synthetic.generate_forum("tiny", seed=1)
+    folder = tmp_path / "seized.db"
+    na.write_forum(forum, folder)
+    assert repr(na.read_forum(folder)) == repr(forum)
+
+
+def test_cli_validate_and_analyze_a_database(tmp_path):
+    import subprocess
+    import sys
+
+    rows, schema = _phpbb_rows()
+    db = make_sqlite(tmp_path / "forum.db", rows, schema)
+    before = db.read_bytes()
+    cli = [sys.executable, "-m", "netanalysis.cli"]
+    done = subprocess.run([*cli, "validate", str(db)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    out = tmp_path / "out"
+    done = subprocess.run([*cli, "analyze", str(db), "--out", str(out), "--stability-repeats", "0", "--quiet"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (out / "key_actors.csv").exists() and (out / "report.html").exists()
+    done = subprocess.run([*cli, "validate", "mysql://user:secret@host/forum"], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode != 0 and "Traceback" not in done.stderr + done.stdout
+    assert "secret" not in done.stderr + done.stdout
+    assert db.read_bytes() == before

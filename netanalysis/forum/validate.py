@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import os
+import re
 import unicodedata
 from datetime import datetime
 from typing import Literal, Mapping
@@ -938,6 +940,40 @@ def _read_options(*, on_error, orphans, time_unit, time_format, encoding, follow
     return units, formats
 
 
+_DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".sql", ".sql.gz")
+
+
+def _is_database(source) -> bool:
+    """Whether ``source`` names a database (a URL, or a file with a database
+    suffix) rather than a dataset folder or tables."""
+    if not isinstance(source, (str, os.PathLike)):
+        return False
+    text = os.fspath(source)
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
+        return True
+    return text.lower().endswith(_DATABASE_SUFFIXES) and not os.path.isdir(text)
+
+
+def _read_database_source(source, *, on_error, **folder_options) -> Forum:
+    """``read_database(source)`` for ``read_forum``: folder options refused,
+    a source it cannot open reported as a ForumDataError naming it."""
+    from .database import read_database
+
+    defaults = {"orphans": "drop", "time_unit": None, "time_format": None, "encoding": "utf-8",
+                "follow_links": False}
+    given = [name for name, value in folder_options.items() if value != defaults[name]]
+    if given:
+        raise ForumDataError([Problem("database", None, f"{', '.join(given)}: options of dataset folders; "
+                                      "a database is read with its own types (see netanalysis.read_database)",
+                                      fatal=True)], source=os.fspath(source))
+    try:
+        return read_database(source, on_error=on_error)
+    except ForumDataError:
+        raise
+    except (ValueError, NotImplementedError) as exc:
+        raise ForumDataError([Problem("database", None, str(exc), fatal=True)], source=None) from None
+
+
 def read_forum(
     source,
     *,
@@ -957,7 +993,12 @@ def read_forum(
         ``members`` and ``messages``, each as ``.csv``, ``.csv.gz``,
         ``.parquet`` or ``.pq``; or a mapping of table name to DataFrame.
         Columns are described in ``netanalysis.forum.schema``; other
-        columns are not read.
+        columns are not read. A forum package's database (a URL such as
+        ``sqlite:///forum.db`` or ``dump:///forum.sql``, or a file ending
+        ``.db``, ``.sqlite``, ``.sqlite3``, ``.sql`` or ``.sql.gz``) is read
+        by :func:`netanalysis.read_database` with its defaults; the options
+        below other than ``on_error`` are for dataset folders and are
+        refused with a database.
     on_error : {"raise", "drop"}
         ``"raise"``: any problem raises one :class:`ForumDataError` listing
         every problem found, each with table, column, count and first rows.
@@ -1039,6 +1080,9 @@ def read_forum(
     0  posts    2  reply to a post that does not exist
     1  posts    1                reply to a later post
     """
+    if _is_database(source):
+        return _read_database_source(source, on_error=on_error, orphans=orphans, time_unit=time_unit,
+                                     time_format=time_format, encoding=encoding, follow_links=follow_links)
     units, formats = _read_options(on_error=on_error, orphans=orphans, time_unit=time_unit,
                                    time_format=time_format, encoding=encoding, follow_links=follow_links)
     raw, label, notes, sources = load_tables(source, encoding=encoding, follow_links=follow_links)
