@@ -32,6 +32,7 @@ from pathlib import Path
 
 from . import __version__
 from .forum import ForumDataError, pseudonymize, read_forum, read_key, write_forum
+from .forum.validate import dataset_files, dataset_source
 from ._io import (
     MARKER, Interrupted, OutputError, atomic_folder, check_output, check_stop, clear_stop, is_inside,
     output_lock, remove_stale_temporaries, request_stop,
@@ -344,7 +345,7 @@ def _pseudonymised_dropped(dropped, key: bytes, kinds):
 
 
 def cmd_pseudonymize(args) -> int:
-    src, out = Path(args.dataset), Path(args.out)
+    src, out = dataset_source(args.dataset), Path(args.out)
     kinds = _id_kinds(args.ids)
     key_file = Path(args.key_file)
     if is_inside(key_file, out):
@@ -354,7 +355,7 @@ def cmd_pseudonymize(args) -> int:
         key = read_key(key_file)
     except ValueError as exc:
         raise UserError(f"--key-file: {exc}") from None
-    with _output(out, [src], args.force):
+    with _output(out, dataset_files(src), args.force):
         forum = read_forum(src, on_error=args.on_error, **options)
         pseudo = pseudonymize(forum, key, kinds=kinds)
         fmt = args.format or _format_of(src)
@@ -372,8 +373,11 @@ def cmd_pseudonymize(args) -> int:
     return EXIT_OK
 
 
-def _format_of(folder: Path) -> str:
-    return "parquet" if any(folder.glob("posts.parquet")) or any(folder.glob("posts.pq")) else "csv"
+def _format_of(folder) -> str:
+    """The tables' format of a dataset folder (CSV for anything else, a database included)."""
+    folder = Path(folder)
+    return "parquet" if folder.is_dir() and (any(folder.glob("posts.parquet")) or any(folder.glob("posts.pq"))) \
+        else "csv"
 
 
 def _preset(name: str) -> str:
@@ -405,14 +409,14 @@ def _show_progress(args) -> bool:
 def cmd_analyze(args) -> int:
     from .report.analyze import analyze, check_parameters
 
-    src, out = Path(args.dataset), Path(args.out)
+    src, out = dataset_source(args.dataset), Path(args.out)
     try:
         check_parameters(graph=args.graph, top=args.top, seed=args.seed, format=args.format,
                          on_error=args.on_error, stability_repeats=args.stability_repeats)
     except ValueError as exc:  # the option types check the same; kept for safety
         raise UserError(str(exc)) from None
     options = _read_options(args)
-    with _output(out, [src], args.force):
+    with _output(out, dataset_files(src), args.force):
         result = analyze(
             src, out, graph=args.graph, top=args.top, seed=args.seed, format=args.format,
             on_error=args.on_error, stability_repeats=args.stability_repeats,
@@ -460,9 +464,9 @@ def cmd_member(args) -> int:
     from .graphs.ego import UnknownMemberError
     from .report.member import member_profile, write_member_report
 
-    src, out = Path(args.dataset), Path(args.out)
+    src, out = dataset_source(args.dataset), Path(args.out)
     options = _read_options(args)
-    with _output(out, [src], args.force):
+    with _output(out, dataset_files(src), args.force):
         forum = read_forum(src, on_error=args.on_error, **options)
         try:
             profile = member_profile(forum, args.member, radius=args.radius, seed=args.seed)

@@ -478,4 +478,14 @@ def test_cli_validate_and_analyze_a_database(tmp_path):
                           timeout=300)
     assert done.returncode != 0 and "Traceback" not in done.stderr + done.stdout
     assert "secret" not in done.stderr + done.stdout
+    # analyze takes the URL as given (a Path would fold its "//" and miss the scheme)
+    done = subprocess.run([*cli, "analyze", "mysql://user:secret@host/forum", "--out", str(tmp_path / "o2")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "not available yet" in done.stderr, done.stderr
+    assert "secret" not in done.stderr + done.stdout and not (tmp_path / "o2").exists()
+    out3 = tmp_path / "o3"
+    done = subprocess.run([*cli, "analyze", f"sqlite:///{db}", "--out", str(out3), "--stability-repeats", "0",
+                           "--quiet"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (out3 / "key_actors.csv").exists()
     assert db.read_bytes() == before

@@ -13,6 +13,7 @@ import os
 import re
 import unicodedata
 from datetime import datetime
+from pathlib import Path
 from typing import Literal, Mapping
 
 import numpy as np
@@ -943,15 +944,41 @@ def _read_options(*, on_error, orphans, time_unit, time_format, encoding, follow
 _DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".sql", ".sql.gz")
 
 
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
 def _is_database(source) -> bool:
     """Whether ``source`` names a database (a URL, or a file with a database
     suffix) rather than a dataset folder or tables."""
     if not isinstance(source, (str, os.PathLike)):
         return False
     text = os.fspath(source)
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
+    if _URL.match(text):
         return True
     return text.lower().endswith(_DATABASE_SUFFIXES) and not os.path.isdir(text)
+
+
+def dataset_source(source):
+    """A dataset argument as the readers take it: a database URL stays text
+    (a ``Path`` would fold its ``//`` and lose the scheme), anything else
+    becomes a ``Path``."""
+    if isinstance(source, str) and _URL.match(source):
+        return source
+    return Path(source)
+
+
+def dataset_files(source) -> list[Path]:
+    """The files or folder a dataset argument reads, which an output must
+    never be written into: the folder or file itself, the file of a
+    ``sqlite:///`` or ``dump:///`` URL, nothing for a database server."""
+    if isinstance(source, str) and _URL.match(source):
+        from .database import _parse
+
+        try:
+            return [_parse(source)[1]]
+        except (ValueError, NotImplementedError):
+            return []
+    return [Path(source)]
 
 
 def _read_database_source(source, *, on_error, **folder_options) -> Forum:

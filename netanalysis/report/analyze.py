@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ..forum import Forum, read_forum
-from ..forum.validate import check_read_options
+from ..forum.validate import check_read_options, dataset_files, dataset_source
 from .._io import atomic_folder, check_output, check_stop, naming_failures, output_lock, write_table
 from ..graphs import InteractionGraph, coparticipation_graph, reply_graph
 from . import plots
@@ -568,7 +568,7 @@ def analyze(
     output); a second run into the same ``out`` while this one runs is
     refused at once.
     """
-    dataset, out = Path(dataset), Path(out)
+    dataset, out = dataset_source(dataset), Path(out)
     check_parameters(graph=graph, top=top, seed=seed, format=format, on_error=on_error,
                      stability_repeats=stability_repeats)
     read_options = dict(read_options or {})
@@ -577,7 +577,7 @@ def analyze(
         raise ValueError(f"read_options: unknown option(s) {', '.join(map(repr, unknown))}; "
                          f"options are {', '.join(READ_OPTIONS)}")
     check_read_options(on_error=on_error, **read_options)
-    check_output(out, overwrite=force, inputs=[dataset])
+    check_output(out, overwrite=force, inputs=dataset_files(dataset))
     with output_lock(out):
         return _analyze(dataset, out, graph=graph, top=top, seed=seed, format=format, on_error=on_error,
                         stability_repeats=stability_repeats, progress=progress, force=force,
@@ -585,7 +585,7 @@ def analyze(
                         read_options=read_options)
 
 
-def _analyze(dataset: Path, out: Path, *, graph, top, seed, format, on_error, stability_repeats, progress,
+def _analyze(dataset, out: Path, *, graph, top, seed, format, on_error, stability_repeats, progress,
              force, name: str, read_options: dict) -> Analysis:
     from ..measures import centrality
     from ..keyplayers import disrupt, key_actors
