@@ -421,6 +421,7 @@ def cmd_analyze(args) -> int:
             src, out, graph=args.graph, top=args.top, seed=args.seed, format=args.format,
             on_error=args.on_error, stability_repeats=args.stability_repeats,
             progress=_show_progress(args), force=args.force, read_options=options,
+            over_time=args.over_time,
         )
     if not args.quiet:
         print(f"analysed {result.forum!r}: {result.graph!r}")
@@ -564,6 +565,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "OUT/dropped.csv and their number is shown")
     a.add_argument("--stability-repeats", type=_at_least(0, " (0 skips it)"), default=10,
                    help="resamples behind the stability column (default: 10; 0 to skip)")
+    a.add_argument("--over-time", action="store_true",
+                   help="add the report's over-time section and its tables (trajectory_*.csv, rolling.csv, "
+                        "rises.csv, succession.csv): monthly activity trajectories (Poisson, quadratic, 1 to 5 "
+                        "groups by BIC), reply-graph centrality in 90-day windows every 30 days with the key "
+                        "actors' ranks, members whose structural rise came before their status, and who took "
+                        "over from key actors who went quiet")
     a.add_argument("--quiet", action="store_true", help="print nothing but errors and warnings")
     a.add_argument("--force", action="store_true",
                    help=f"replace an existing output folder written by netanalysis (holding {MARKER})")

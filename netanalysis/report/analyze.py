@@ -19,6 +19,10 @@ results into a new output folder, atomically:
 ``cleared.csv``              only when ``orphans="detach"`` kept replies to a
                              dropped post with ``reply_to`` cleared: one line
                              per such post (same columns)
+``trajectory_*.csv``,        only with ``over_time=True`` (see
+``rolling.csv``,             :data:`OVER_TIME_FILES` and :data:`OVER_TIME`):
+``rises.csv``,               activity trajectories, centrality in moving
+``succession.csv``           windows, rising members and succession
 ``.netanalysis-output``      the marker of a netanalysis output (``--force``
                              replaces only folders that hold it)
 ============================ =================================================
@@ -53,10 +57,10 @@ from .._io import atomic_folder, check_output, check_stop, naming_failures, outp
 from ..graphs import InteractionGraph, coparticipation_graph, reply_graph
 from . import plots
 from .graphml import write_graphml
-from .html import Section, render_report
+from .html import OVER_TIME_SECTION, Section, render_report
 
 __all__ = ["analyze", "check_parameters", "Analysis", "GRAPHS", "OUTPUT_FILES", "DROPPED_FILE", "CLEARED_FILE",
-           "MAX_SEED"]
+           "MAX_SEED", "OVER_TIME", "OVER_TIME_FILES"]
 
 GRAPHS = ("reply", "coparticipation")
 OUTPUT_FILES = ("key_actors.csv", "communities.csv", "roles", "centrality", "disruption", "summary.json",
@@ -78,6 +82,24 @@ ELITE_MAX_EDGES = 500_000
 MEMBER_SECTIONS = 20
 #: Communities drawn in the community graph and listed in the report (the largest).
 COMMUNITIES_SHOWN = 30
+#: The settings of the over-time section (``over_time=True``, ``--over-time``):
+#: activity trajectories of the posts per calendar month (``freq``), a
+#: Poisson mixture with a quadratic in time (``order``), 1 to ``max_groups``
+#: groups chosen by BIC; centrality of the reply graph in windows of
+#: ``window`` every ``step``; rises into the top ``top_share`` of each
+#: window; the ranks of the first ``timeline_actors`` key actors over the
+#: windows; succession for the first ``succession_actors`` key actors whose
+#: last post lies ``quiet_after`` or more before the forum's last post
+#: (partners over ``succession_period`` before and after it, the best
+#: ``successors`` candidates each).
+OVER_TIME = {"freq": "MS", "order": 2, "model": "poisson", "max_groups": 5, "window": "90D", "step": "30D",
+             "measures": ("in_degree", "out_degree", "pagerank", "betweenness"), "top_share": 0.05,
+             "timeline_actors": 10, "succession_actors": MEMBER_SECTIONS, "quiet_after": "90D",
+             "succession_period": "365D", "successors": 3}
+#: The files of the over-time section, each written only when its part could
+#: be measured (``summary.json``'s ``over_time.files`` lists those written).
+OVER_TIME_FILES = ("trajectory_groups.csv", "trajectory_bic.csv", "trajectory_curves.csv", "trajectory_members.csv",
+                   "rolling.csv", "rises.csv", "succession.csv")
 _VERSIONED = ("netanalysis", "numpy", "scipy", "pandas", "networkx", "igraph", "numba", "pyarrow", "matplotlib")
 
 
@@ -101,13 +123,13 @@ class Analysis:
 class _Progress:
     """Stage timer with an optional progress bar on the terminal."""
 
-    def __init__(self, show: bool):
+    def __init__(self, show: bool, extra: int = 0):
         self.timings: dict[str, float] = {}
         self.bar = None
         if show:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=len(STAGES), unit="stage", leave=False, dynamic_ncols=True)
+            self.bar = tqdm(total=len(STAGES) + extra, unit="stage", leave=False, dynamic_ncols=True)
 
     @contextmanager
     def stage(self, name: str):
@@ -406,13 +428,241 @@ def _members_section(forum: Forum, graph, roles: pd.DataFrame, ranked: pd.DataFr
     return sec
 
 
+# -- over time (over_time=True) ----------------------------------------------------------
+
+@dataclass
+class _OverTime:
+    """What the over-time section measured: the tables to write (file name
+    -> DataFrame), the figures' inputs and, per part, what was done or why
+    it was skipped (``info``, for summary.json)."""
+
+    tables: dict = field(default_factory=dict)
+    info: dict = field(default_factory=dict)
+    trajectories: object = None
+    windows: pd.DataFrame | None = None
+    emergence: object = None
+
+
+def _find_over_time(forum: Forum, ranked: pd.DataFrame, seed: int) -> _OverTime:
+    """Trajectories, moving windows, rises and succession with the settings
+    of :data:`OVER_TIME`; a part that cannot be measured on this forum (too
+    short a span, no window...) is skipped with its reason."""
+    from ..temporal import activity_trajectories, emergence, rolling, succession
+
+    cfg = OVER_TIME
+    res = _OverTime(info={"settings": {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()}})
+    try:
+        traj = activity_trajectories(forum, freq=cfg["freq"], n_groups="auto", max_groups=cfg["max_groups"],
+                                     order=cfg["order"], model=cfg["model"], seed=seed)
+    except ValueError as exc:
+        res.info["trajectories"] = {"skipped": str(exc)}
+    else:
+        res.trajectories = traj
+        res.info["trajectories"] = {
+            "n_groups": traj.n_groups, "n_members": int(traj.params["n_members"]),
+            "n_periods": int(traj.params["n_periods"]),
+            "shares": [round(float(v), 6) for v in traj.groups["share"]],
+            "bic": {int(k): round(float(v), 3) for k, v in traj.bic["bic"].items()},
+            "converged": bool(traj.params["converged"]), "covariance": traj.params["covariance"]}
+        post = traj.posterior
+        members = pd.DataFrame({"member_id": post.index.to_numpy(), "group": traj.membership.to_numpy(),
+                                "probability": post.max(axis=1).to_numpy()})
+        for g in post.columns:
+            members[f"p{g}"] = post[g].to_numpy()
+        rec = traj.records
+        for col in ("first_post", "last_post", "ends_at", "n_periods", "n_posts"):
+            members[col] = rec[col].to_numpy()
+        res.tables.update({"trajectory_groups.csv": traj.groups.reset_index(),
+                           "trajectory_bic.csv": traj.bic.reset_index(),
+                           "trajectory_curves.csv": traj.curves, "trajectory_members.csv": members})
+    try:
+        windows = rolling(forum, cfg["window"], cfg["step"], measures=cfg["measures"], seed=seed)
+    except ValueError as exc:
+        res.info["rolling"] = {"skipped": str(exc)}
+        res.info["emergence"] = {"skipped": str(exc)}
+    else:
+        res.windows = windows
+        res.info["rolling"] = {"windows": len(windows.attrs["windows"]),
+                               "empty_windows": len(windows.attrs["empty_windows"]),
+                               "approximated": len(windows.attrs["approximated"]), "rows": int(len(windows))}
+        res.tables["rolling.csv"] = windows.reset_index(drop=True)
+        found = emergence(forum, top_share=cfg["top_share"], window=cfg["window"], step=cfg["step"], seed=seed,
+                          windows=windows)
+        res.emergence = found
+        dated = int(found.members["status_at"].notna().sum())
+        res.info["emergence"] = {"rises": int(len(found.rises)), "members_with_dated_status": dated,
+                                 "members_with_structural_rise": int(found.members["structural_at"].notna().sum()),
+                                 "status_events": list(found.params["status"])}
+        res.tables["rises.csv"] = found.rises
+    # succession: the first key actors who went quiet
+    pa = forum.post_arrays
+    rows = []
+    quiet_ns = pd.Timedelta(cfg["quiet_after"]).value
+    last_post = pd.Series(pa.time, index=pa.author).groupby(level=0).max() if len(pa.time) else pd.Series(dtype=int)
+    forum_last = int(pa.time.max()) if len(pa.time) else 0
+    checked = quiet = 0
+    for rank, m in zip(ranked["rank"].head(cfg["succession_actors"]), ranked["member_id"].head(cfg["succession_actors"])):
+        pos = forum.member_index.get_indexer([m])[0]
+        if pos < 0 or pos not in last_post.index:
+            continue
+        checked += 1
+        if forum_last - int(last_post[pos]) < quiet_ns:
+            continue
+        quiet += 1
+        took = succession(forum, m, before=cfg["succession_period"], after=cfg["succession_period"],
+                          top=cfg["successors"])
+        if not len(took):
+            rows.append({"quiet_member": m, "quiet_rank": int(rank), "last_post": took.attrs["last_post"],
+                         "partners_before": len(took.attrs["partners"]), "successor": None,
+                         "jaccard": np.nan, "shared": np.nan, "successor_partners": np.nan, "replies": np.nan,
+                         "first_shared_at": pd.NaT, "note": took.attrs["reason"]})
+        for r in took.itertuples(index=False):
+            rows.append({"quiet_member": m, "quiet_rank": int(rank), "last_post": took.attrs["last_post"],
+                         "partners_before": len(took.attrs["partners"]), "successor": r.member_id,
+                         "jaccard": float(r.jaccard), "shared": int(r.shared), "successor_partners": int(r.partners),
+                         "replies": int(r.replies), "first_shared_at": r.first_shared_at, "note": None})
+    columns = ["quiet_member", "quiet_rank", "last_post", "partners_before", "successor", "jaccard", "shared",
+               "successor_partners", "replies", "first_shared_at", "note"]
+    table = pd.DataFrame(rows, columns=columns)
+    for c in ("last_post", "first_shared_at"):
+        table[c] = pd.to_datetime(table[c], utc=True)
+    if pd.api.types.is_integer_dtype(forum.member_index.dtype):
+        table["successor"] = table["successor"].astype("Int64")
+    res.tables["succession.csv"] = table
+    res.info["succession"] = {"key_actors_checked": checked, "quiet": quiet,
+                              "with_successor": int(table.loc[table["successor"].notna(), "quiet_member"].nunique())}
+    res.info["files"] = [name for name in OVER_TIME_FILES if name in res.tables]
+    return res
+
+
+def _timeline_table(ranked: pd.DataFrame, res: _OverTime) -> pd.DataFrame:
+    """One row per key actor of the timelines: best rank and when, per
+    measure, the first rise into the top share, the dated status, the lead
+    and the trajectory group."""
+    w = res.windows
+    top = ranked.head(OVER_TIME["timeline_actors"])
+    rows = []
+    for rank, m in zip(top["rank"], top["member_id"]):
+        row = {"rank": int(rank), "member_id": m}
+        mine = w[w["member_id"] == m] if w is not None else None
+        row["windows_posting"] = 0 if mine is None else int(mine["window_start"].nunique())
+        for measure in ("betweenness", "pagerank"):
+            part = mine[mine["measure"] == measure] if mine is not None else None
+            if part is not None and len(part) and part["rank"].notna().any():
+                best = part.loc[part["rank"].idxmin()]
+                row[f"best {measure} rank"] = f"{int(best['rank'])} (from {best['window_start']:%Y-%m-%d})"
+            else:
+                row[f"best {measure} rank"] = None
+        e = res.emergence
+        if e is not None and m in e.members.index:
+            r = e.members.loc[m]
+            row["in the top share by"] = (None if pd.isna(r["structural_at"])
+                                          else f"{r['structural_at']:%Y-%m-%d} ({r['structural_measure']})")
+            row["first status event"] = (None if pd.isna(r["status_at"])
+                                         else f"{r['status_at']:%Y-%m-%d} ({r['status_event']})")
+            row["lead_days"] = None if pd.isna(r["lead_days"]) else int(round(float(r["lead_days"])))
+        t = res.trajectories
+        row["trajectory group"] = (int(t.membership[m]) if t is not None and m in t.membership.index else None)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _over_time_section(forum: Forum, ranked: pd.DataFrame, res: _OverTime, anchors: dict) -> Section:
+    cfg = OVER_TIME
+    sec = Section(OVER_TIME_SECTION, "Over time: trajectories, positions and rises")
+    days = {k: (f"{cfg[k][:-1]} days" if str(cfg[k]).endswith("D") else str(cfg[k]))
+            for k in ("window", "step", "quiet_after", "succession_period")}
+    sec.text("Measured with netanalysis.temporal on the records' time stamps (settings in summary.json, "
+             "over_time.settings). The tables are in trajectory_groups.csv, trajectory_bic.csv, "
+             "trajectory_curves.csv, trajectory_members.csv, rolling.csv, rises.csv and succession.csv.", "note")
+    traj = res.trajectories
+    if traj is None:
+        sec.text(f"Activity trajectories were not measured: {res.info['trajectories']['skipped']}.", "warn")
+    else:
+        p = traj.params
+        sec.text(f"Activity trajectories (netanalysis.activity_trajectories): each of the {p['n_members']:,} posting "
+                 f"members' posts per calendar month over {p['n_periods']} months, a mixture of Poisson regressions "
+                 f"on a polynomial of order {cfg['order']} in time fitted by EM from seeded starts; 1 to "
+                 f"{cfg['max_groups']} groups tried, {traj.n_groups} chosen by BIC (Nagin's, larger is better). "
+                 "A member's record runs from their first post to their last post or last visit, whichever is "
+                 "later. APP: average posterior probability of the members assigned (Nagin: above 0.7); OCC: odds "
+                 "of correct classification (above 5).")
+        sec.figure(plots.trajectory_curves(traj.curves, traj.groups),
+                   "Expected posts per month of a member of each group (lines, 95% delta-method band) and the "
+                   "posterior-weighted mean of the members active in the month (dots, where at least one member's "
+                   "worth of weight is at risk); share of members in the legend; logarithmic scale.")
+        groups = traj.groups.reset_index()[["group", "share", "n_assigned", "app", "occ", "mean_expected"]]
+        sec.table(groups.round(3))
+        bic = traj.bic.reset_index()[["n_groups", "loglik", "n_params", "bic", "min_share", "converged", "chosen"]]
+        sec.table(bic.assign(loglik=bic["loglik"].map("{:,.1f}".format), bic=bic["bic"].map("{:,.1f}".format),
+                             min_share=bic["min_share"].round(3)))
+    w = res.windows
+    if w is None:
+        sec.text(f"Positions over time were not measured: {res.info['rolling']['skipped']}.", "warn")
+    else:
+        _positions(sec, ranked, res, anchors, days)
+    s = res.tables["succession.csv"]
+    info = res.info["succession"]
+    if not info["quiet"]:
+        sec.text(f"Succession: none of the first {info['key_actors_checked']} key actors went quiet (a last post "
+                 f"{days['quiet_after']} or more before the end of the records).")
+    else:
+        sec.text(f"Succession (netanalysis.succession): {info['quiet']} of the first {info['key_actors_checked']} key "
+                 f"actors went quiet (last post {days['quiet_after']} or more before the end of the records). For "
+                 f"each, the members whose answered partners in the {days['succession_period']} after the last post "
+                 f"overlap most with those the key actor answered in the {days['succession_period']} before "
+                 "(Jaccard):")
+        sec.table(_dates(s).round(3), links={"quiet_member": anchors, "successor": anchors})
+    return sec
+
+
+def _positions(sec: Section, ranked: pd.DataFrame, res: _OverTime, anchors: dict, days: dict) -> None:
+    """The moving-window part of the over-time section: the key actors' ranks and the rising members."""
+    cfg = OVER_TIME
+    w = res.windows
+    nwin = res.info["rolling"]["windows"]
+    sec.text(f"Positions over time (netanalysis.rolling): the reply graph of each window of {days['window']} "
+             f"starting every {days['step']} ({nwin} windows, {res.info['rolling']['empty_windows']} without "
+             f"posts, {res.info['rolling']['approximated']} with approximated betweenness), whatever graph the "
+             "rest of the report uses; rank 1 is the highest value in the window. The key actors' best ranks, "
+             f"when they first entered the top {cfg['top_share']:.0%} of betweenness, PageRank or members "
+             "answered, their first dated status event and the lead between them:")
+    top = ranked.head(cfg["timeline_actors"])
+    bt = w[(w["measure"] == "betweenness") & w["member_id"].isin(top["member_id"])]
+    ranks = bt.pivot_table(index="window_end", columns="member_id", values="rank", aggfunc="min")
+    order = [m for m in top["member_id"] if m in ranks.columns]
+    labels = {m: f"#{int(r)} member {m}" for r, m in zip(top["rank"], top["member_id"])}
+    all_windows = pd.DatetimeIndex(sorted({x["window_end"] for x in w.attrs["windows"]}))
+    ranks = ranks.reindex(index=all_windows, columns=order).rename(columns=labels)
+    sec.figure(plots.rank_timelines(ranks, f"Betweenness rank of the top {len(order)} key actors in moving windows"),
+               f"Rank of betweenness in the reply graph of each {days['window']} window (plotted at its end); a gap: "
+               "no post in the window.")
+    sec.table(_timeline_table(ranked, res), links={"member_id": anchors})
+    e = res.emergence
+    if not e.members["status_at"].notna().any():
+        sec.text("Rising members: the records date no status event (no post in a subforum open only from a "
+                 "min_rank, no thread in an announcements or rules subforum), so no structural rise can be put "
+                 "before a status rise.", "note")
+    elif not len(e.rises):
+        sec.text("Rising members: no member entered the top share of a measure before their first dated status "
+                 "event.")
+    else:
+        sec.text(f"Rising members (netanalysis.emergence): {len(e.rises):,} members entered the top "
+                 f"{cfg['top_share']:.0%} of a measure before their first dated status event (the first post in a "
+                 "subforum open only from a rank, or the first thread in announcements or rules); the data keep "
+                 "no rank history, so a status is dated by what it allowed. The largest leads:")
+        sec.table(_dates(e.rises.head(30)).round(1), links={"member_id": anchors})
+        if len(e.rises) > 30:
+            sec.text(f"{len(e.rises) - 30:,} more in rises.csv.", "note")
+
+
 def _rank_correlation(panel: pd.DataFrame) -> pd.DataFrame:
     varying = panel.loc[:, panel.nunique() > 1]
     return varying.rank().corr(method="pearson")
 
 
 def _report(forum, graph, panel, roles, ranked, disruption, summary, label, parts=None, inner=None,
-            info=None) -> str:
+            info=None, over: _OverTime | None = None) -> str:
     s = []
     anchors = _member_anchors(ranked)
     info = info or {"elite": {"reason": "not computed"}}
@@ -475,6 +725,8 @@ def _report(forum, graph, panel, roles, ranked, disruption, summary, label, part
     s.append(Section("core-network", "The core of the network").figure(
         plots.core_network(_core_edges(graph, key), roles["role"], key, seed=summary["parameters"]["seed"]),
         "The top 25 key actors (numbered by rank) and their strongest neighbours, coloured by detected role."))
+    if over is not None:
+        s.append(_over_time_section(forum, ranked, over, anchors))
     s.append(_members_section(forum, graph, roles, ranked, parts))
 
     par = Section("parameters", "Parameters, versions and timings")
@@ -533,6 +785,7 @@ def analyze(
     force: bool = False,
     dataset_name: str | None = None,
     read_options: dict | None = None,
+    over_time: bool = False,
 ) -> Analysis:
     """Run every stage on ``dataset`` and write the results into ``out``.
 
@@ -562,6 +815,17 @@ def analyze(
         Further options of :func:`netanalysis.read_forum` (``orphans``,
         ``time_unit``, ``time_format``, ``encoding``, ``follow_links``),
         recorded with the parameters in ``summary.json``.
+    over_time : bool, default False
+        Add the report's over-time section and its tables
+        (:data:`OVER_TIME_FILES`, listed in ``summary.json`` under
+        ``over_time.files``): activity trajectories of the monthly posts
+        (Poisson, quadratic, 1 to 5 groups by BIC), the reply graph's
+        centrality in 90-day windows every 30 days with the key actors'
+        ranks, the members whose structural rise came before their first
+        dated status event, and who took over from the key actors who went
+        quiet (settings: :data:`OVER_TIME`). A part that the forum's span
+        does not allow (fewer than two months, or than two windows) is
+        skipped with its reason in the report and ``summary.json``.
 
     Every parameter and the output location are checked before any work
     (``ValueError``; :class:`netanalysis._io.OutputError` for the
@@ -577,21 +841,23 @@ def analyze(
         raise ValueError(f"read_options: unknown option(s) {', '.join(map(repr, unknown))}; "
                          f"options are {', '.join(READ_OPTIONS)}")
     check_read_options(on_error=on_error, **read_options)
+    if not isinstance(over_time, (bool, np.bool_)):
+        raise ValueError(f"over_time must be True or False, not {over_time!r}")
     check_output(out, overwrite=force, inputs=dataset_files(dataset))
     with output_lock(out):
         return _analyze(dataset, out, graph=graph, top=top, seed=seed, format=format, on_error=on_error,
                         stability_repeats=stability_repeats, progress=progress, force=force,
                         name=str(dataset) if dataset_name is None else str(dataset_name),
-                        read_options=read_options)
+                        read_options=read_options, over_time=bool(over_time))
 
 
 def _analyze(dataset, out: Path, *, graph, top, seed, format, on_error, stability_repeats, progress,
-             force, name: str, read_options: dict) -> Analysis:
+             force, name: str, read_options: dict, over_time: bool = False) -> Analysis:
     from ..measures import centrality
     from ..keyplayers import disrupt, key_actors
     from ..roles import forum_roles
 
-    bar = _Progress(progress)
+    bar = _Progress(progress, extra=int(over_time))
     try:
         with bar.stage("read"):
             forum = read_forum(dataset, on_error=on_error, **read_options)
@@ -612,6 +878,10 @@ def _analyze(dataset, out: Path, *, graph, top, seed, format, on_error, stabilit
                 steps=_disruption_steps(g.n_nodes), seed=seed, repeats=10,
                 roles=roles["role"], betweenness=panel["betweenness"] if "betweenness" in panel else None,
             )
+        over = None
+        if over_time:
+            with bar.stage("over time"):
+                over = _find_over_time(forum, ranked, seed)
         dropped = _dropped_rows(forum)
         cleared = _dropped_rows(forum, "cleared")
         summary = {
@@ -629,9 +899,10 @@ def _analyze(dataset, out: Path, *, graph, top, seed, format, on_error, stabilit
             "parameters": {"dataset": name, "graph": graph, "top": top, "seed": seed, "format": format,
                            "on_error": on_error, "stability_repeats": stability_repeats,
                            **{k: read_options[k] for k in READ_OPTIONS if k in read_options},
-                           "threads": numba.get_num_threads()},
+                           "threads": numba.get_num_threads(), "over_time": bool(over_time)},
             "communities": found["communities"],
             "elite": found["elite"],
+            **({"over_time": over.info} if over is not None else {}),
             "versions": _versions(),
             "seconds": bar.timings,
         }
@@ -656,9 +927,12 @@ def _analyze(dataset, out: Path, *, graph, top, seed, format, on_error, stabilit
                     write_table(dropped, writing(tmp, DROPPED_FILE), "csv", safe_csv=True)
                 if cleared is not None:
                     write_table(cleared, writing(tmp, CLEARED_FILE), "csv", safe_csv=True)
+                if over is not None:
+                    for file_name in over.info["files"]:
+                        write_table(over.tables[file_name], writing(tmp, file_name), "csv", safe_csv=True)
                 summary["seconds"] = dict(bar.timings)
                 html = _report(forum, g, panel, roles, ranked, disruption, summary, Path(name).name,
-                               parts=parts, inner=inner, info=found)
+                               parts=parts, inner=inner, info=found, over=over)
                 write_graphml(g, writing(tmp, "graph.graphml"), nodes)
                 writing(tmp, "report.html").write_text(html, encoding="utf-8")
                 summary["seconds"] = {**bar.timings, "report": round(time.perf_counter() - t_report, 3)}

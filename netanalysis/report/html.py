@@ -11,13 +11,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Section", "render_report", "SECTION_IDS"]
+__all__ = ["Section", "render_report", "SECTION_IDS", "OVER_TIME_SECTION"]
 
 #: The sections of the report, in order (ids of the HTML elements).
 SECTION_IDS = (
     "dataset", "activity", "distributions", "key-actors", "roles", "communities", "elite",
     "centrality-agreement", "disruption", "core-network", "members", "parameters",
 )
+#: The section added with ``over_time=True`` (``--over-time``), between the
+#: core network and the members; not in :data:`SECTION_IDS`, which lists the
+#: sections of every report.
+OVER_TIME_SECTION = "over-time"
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1100px;padding:1.5em;color:#222;line-height:1.45}

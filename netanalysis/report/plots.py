@@ -16,6 +16,7 @@ import pandas as pd
 __all__ = [
     "ROLE_COLOURS", "activity_over_time", "degree_distribution", "role_composition",
     "roles_by_subforum", "rank_correlation", "disruption_curves", "core_network", "community_graph",
+    "trajectory_curves", "rank_timelines",
 ]
 
 #: One colour per role, the same in every figure (colour-blind-safe Okabe-Ito order).
@@ -243,4 +244,60 @@ def community_graph(sizes: pd.Series, edges: pd.DataFrame, *, highlight=None, se
             ax.annotate(str(n), pos[n], fontsize=7, ha="center", va="center", zorder=3, color="white")
         ax.margins(0.12)
     ax.set_title("Communities: area by members, lines by the replies between them")
+    return _svg(fig)
+
+
+def trajectory_curves(curves: pd.DataFrame, groups: pd.DataFrame) -> str:
+    """Group-based activity trajectories: each group's expected posts per
+    period with its confidence band, and the posterior-weighted observed
+    mean as dots (only for periods with at least one member's worth of
+    posterior weight at risk, ``at_risk >= 1``).
+
+    ``curves`` and ``groups`` are :attr:`netanalysis.Trajectories.curves`
+    and ``.groups`` (one row per group and period; one row per group). The
+    y axis is logarithmic (groups differ by orders of magnitude).
+    """
+    fig = _figure(height=4.0)
+    ax = fig.add_subplot()
+    colours = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999", "#F0E442"]
+    for i, (group, part) in enumerate(curves.groupby("group", sort=True)):
+        colour = colours[i % len(colours)]
+        x = part["period"].to_numpy()
+        if len(x) and isinstance(x[0], pd.Timestamp):
+            x = pd.DatetimeIndex(x).tz_convert("UTC").tz_localize(None)
+        share = float(groups.loc[group, "share"]) if group in groups.index else float("nan")
+        ax.plot(x, part["expected"].to_numpy(), color=colour, lw=1.8, label=f"group {group} ({share:.1%})")
+        lower, upper = part["lower"].to_numpy(dtype=float), part["upper"].to_numpy(dtype=float)
+        if np.isfinite(lower).any():
+            ax.fill_between(x, lower, upper, color=colour, alpha=0.18, lw=0)
+        obs = part["observed"].to_numpy(dtype=float)
+        enough = (obs > 0) & (part["at_risk"].to_numpy(dtype=float) >= 1)
+        ax.plot(x, np.where(enough, obs, np.nan), ls="none", marker="o", ms=2.5, color=colour)
+    ax.set_yscale("log")
+    ax.set_ylabel("posts per period and member")
+    ax.set_title("Activity trajectories: posts per month by group")
+    ax.legend(frameon=False, fontsize=8)
+    return _svg(fig)
+
+
+def rank_timelines(ranks: pd.DataFrame, title: str, ylabel: str = "rank (1 = highest)") -> str:
+    """Ranks over time, one line per column (a member), rank 1 at the top.
+
+    ``ranks`` is indexed by time (the end of each window) with one column
+    per member; a missing value (the member did not post in the window) is
+    a gap in the line. The y axis is logarithmic and inverted.
+    """
+    fig = _figure(height=4.0)
+    ax = fig.add_subplot()
+    x = ranks.index
+    if isinstance(x, pd.DatetimeIndex) and x.tz is not None:
+        x = x.tz_convert("UTC").tz_localize(None)
+    for col in ranks.columns:
+        ax.plot(x, ranks[col].to_numpy(dtype=float), marker=".", ms=3, lw=1.2, label=str(col))
+    ax.set_yscale("log")
+    ax.invert_yaxis()
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if len(ranks.columns):
+        ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return _svg(fig)
