@@ -7,9 +7,14 @@ file** of MariaDB/MySQL (``dump:///relative/forum.sql``,
 ``dump:////absolute/forum.sql`` or a path ending ``.sql`` or ``.sql.gz``;
 read by ``netanalysis.forum._sqldump`` without any server). URLs follow
 SQLAlchemy's convention: three slashes then a relative path, four for an
-absolute one. Database servers (``mysql://``, ``mariadb://``,
-``postgresql://``) cannot be read yet: such a URL raises
-``NotImplementedError`` naming only its scheme, never its credentials.
+absolute one. A **database server** is read from its URL:
+``mysql://user@host:port/forum`` (``mariadb://`` too) or
+``postgresql://user@host:port/forum``, in one read-only transaction through
+server-side cursors, with the password from the URL, the environment
+(``NETANALYSIS_DB_PASSWORD``, ``MYSQL_PWD``, ``PGPASSWORD``) or an option or
+password file; ``netanalysis.forum._servers`` documents the URLs, their
+options and the order in which passwords are looked for. Errors and reports
+name a server as ``scheme://host:port/database``, never with credentials.
 
 Schemas
 -------
@@ -142,12 +147,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import _sqldump
+from . import _servers, _sqldump
 from .model import Forum
 from .validation_report import ForumDataError, Problem
 from .validate import read_forum
 
-__all__ = ["read_database", "database_tables", "SOFTWARE", "SERVER_SCHEMES"]
+__all__ = ["read_database", "database_tables", "source_label", "SOFTWARE", "SERVER_SCHEMES"]
 
 #: Rows fetched from SQLite at a time.
 CHUNK = 65536
@@ -199,7 +204,7 @@ SOFTWARE: dict[str, Software] = {
                          False),
             "pm_to": Table("privmsgs_to", {"pm_id": "msg_id", "recipient_id": "user_id"}, False),
         },
-        quote=r"""post_id=["']?([0-9]+)"""),
+        quote=r"""post_id=\\?["']?([0-9]+)"""),
     # mybb/mybb: install/resources/mysql_db_tables.php
     "mybb": Software(
         "mybb", "MyBB 1.8", "install/resources/mysql_db_tables.php", "mybb_", 0, {
@@ -217,7 +222,7 @@ SOFTWARE: dict[str, Software] = {
             "pms": Table("privatemessages", {"pm_id": "pmid", "owner_id": "uid", "recipient_id": "toid",
                                              "sender_id": "fromid", "created_at": "dateline"}, False),
         },
-        quote=r"""\[quote=[^\]]*?\bpid=["']?([0-9]+)"""),
+        quote=r"""\[quote=[^\]]*?\bpid=\\?["']?([0-9]+)"""),
     # SimpleMachines/SMF: other/install_2-1_mysql.sql
     "smf": Software(
         "smf", "SMF 2.x", "other/install_2-1_mysql.sql", "smf_", 0, {
@@ -260,10 +265,9 @@ def _parse(url) -> tuple[str, Path]:
         scheme = m.group(1).lower()
         base = scheme.split("+")[0]
         if base in SERVER_SCHEMES:
-            raise NotImplementedError(
-                f"read_database: {scheme}:// URLs name a database server; the server readers "
-                "(MariaDB/MySQL, PostgreSQL) are not available yet. Read a mysqldump file "
-                "(dump:///path/forum.sql) or an SQLite file (sqlite:///path/forum.db) instead.")
+            # Servers are opened by _open through netanalysis.forum._servers;
+            # here (and so in validate.dataset_files) a server URL names no file.
+            raise ValueError(f"read_database: {scheme}:// names a database server, not a file")
         if base not in ("sqlite", "dump", "file"):
             raise ValueError(f"read_database: unknown URL scheme {scheme!r}; use sqlite:///path/forum.db, "
                              "dump:///path/forum.sql or a path")
@@ -324,20 +328,27 @@ class _SQLite:
     def read(self, table: str, columns: list[str], transforms: dict) -> dict[str, pa.ChunkedArray]:
         cur = self.con.cursor()
         cur.execute(f"SELECT {', '.join(map(_ident, columns))} FROM {_ident(table)}")
-        chunks: dict[str, list] = {c: [] for c in columns}
-        funcs = [transforms.get(c) for c in columns]
-        while True:
-            rows = cur.fetchmany(CHUNK)
-            if not rows:
-                break
-            for c, f, values in zip(columns, funcs, zip(*rows)):
-                if f is not None:
-                    values = [f(v) for v in values]
-                chunks[c].append(_arrow(values))
-        return {c: _unify(chunks[c]) for c in columns}
+        return _rows_to_arrays(lambda: cur.fetchmany(CHUNK), columns, transforms)
 
     def close(self):
         self.con.close()
+
+
+def _rows_to_arrays(fetch, columns: list[str], transforms: dict) -> dict[str, pa.ChunkedArray]:
+    """Rows from ``fetch()`` (a chunk of row tuples, empty at the end) as one
+    Arrow array per column; a column's transform (the quote finder) is
+    applied to each value of its chunk, which is then dropped."""
+    chunks: dict[str, list] = {c: [] for c in columns}
+    funcs = [transforms.get(c) for c in columns]
+    while True:
+        rows = fetch()
+        if not rows:
+            break
+        for c, f, values in zip(columns, funcs, zip(*rows)):
+            if f is not None:
+                values = [f(v) for v in values]
+            chunks[c].append(_arrow(values))
+    return {c: _unify(chunks[c]) for c in columns}
 
 
 def _arrow(values) -> pa.Array:
@@ -706,8 +717,33 @@ def _note(sw: Software, prefix: str, counts: dict, absent: list[str], quotes: bo
 
 
 def _open(url):
+    if _servers.is_server_url(url):
+        return _servers.open_server(url)
+    if isinstance(url, str):
+        m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://", url)
+        if m and m.group(1).lower().split("+")[0] in SERVER_SCHEMES:
+            raise ValueError(f"read_database: {m.group(1)}:// servers are not supported; "
+                             "read MariaDB/MySQL (mysql://, mariadb://) or PostgreSQL (postgresql://)")
     kind, path = _parse(url)
     return _SQLite(path) if kind == "sqlite" else _Dump(path)
+
+
+def source_label(source) -> str:
+    """How a dataset argument may be named in messages and written files: a
+    server URL without its user, password and options
+    (``scheme://host:port/database``), anything else as given.
+
+    >>> source_label("postgresql://reader:secret@db.example:5433/forum?passfile=/x")
+    'postgresql://db.example:5433/forum'
+    >>> source_label("forum.sql")
+    'forum.sql'
+    """
+    if _servers.is_server_url(source):
+        try:
+            return _servers.parse_server_url(source).label
+        except ValueError:
+            return source.split("://", 1)[0] + "://(a URL that cannot be read)"
+    return os.fspath(source) if isinstance(source, os.PathLike) else str(source)
 
 
 def database_tables(url, *, software: str = "auto", prefix: str | None = None, quotes: bool = False):
@@ -742,9 +778,11 @@ def read_database(url, *, software: str = "auto", prefix: str | None = None,
     url : str or path
         ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db``,
         ``dump:///relative/forum.sql`` (a mysqldump file, ``.sql.gz`` too),
-        or a path ending ``.db``/``.sqlite``/``.sqlite3`` or
-        ``.sql``/``.sql.gz``. Server URLs (``mysql://``, ``mariadb://``,
-        ``postgresql://``) raise ``NotImplementedError``.
+        a path ending ``.db``/``.sqlite``/``.sqlite3`` or
+        ``.sql``/``.sql.gz``, or a server URL: ``mysql://`` or
+        ``mariadb://`` (MariaDB/MySQL, with PyMySQL) and ``postgresql://``
+        (with psycopg), both in the optional extra ``netanalysis[servers]``;
+        see ``netanalysis.forum._servers`` for options and passwords.
     software : {"auto", "phpbb", "mybb", "smf"}
         The package; ``"auto"`` recognises it from the table names.
     prefix : str, optional
@@ -768,8 +806,21 @@ def read_database(url, *, software: str = "auto", prefix: str | None = None,
     ForumDataError
         No schema recognised (the message names the tables found), a
         missing table or column (named), an unreadable file or dump line
-        (with the line number), or tables that fail validation with
+        (with the line number), a server that cannot be reached or refuses
+        the login (naming the server and the database, never the
+        credentials), or tables that fail validation with
         ``on_error="raise"``.
+    ValueError
+        A URL that is not understood (naming the part at fault).
+
+    Examples
+    --------
+    >>> import netanalysis as na
+    >>> na.read_database("mysql://reader:secret@127.0.0.1:1/forum")   # nothing listens on port 1
+    Traceback (most recent call last):
+    ...
+    netanalysis.forum.validation_report.ForumDataError: invalid forum dataset mysql://127.0.0.1:1/forum: 1 problem
+      - database: cannot connect to the MariaDB/MySQL server 127.0.0.1:1, database forum: cannot reach the server (connection refused or no server listening)
     """
     tables, info = database_tables(url, software=software, prefix=prefix, quotes=quotes)
     tables["subforums"] = tables["subforums"].drop(columns=["parent_id"])
