@@ -12,7 +12,8 @@ import synthetic
 from netanalysis.graphs import reply_graph
 from netanalysis.keyplayers import KEY_ROLES, key_actors, stability
 from netanalysis.keyplayers.key_actors import (
-    KEY_ACTOR_EVIDENCE, KEY_ACTOR_MODEL, _log_rank, key_actor_evidence,
+    KEY_ACTOR_EVIDENCE, KEY_ACTOR_MODEL, KEY_ACTOR_PENALTY, PLAUSIBLE_KEY_MEMBERS, PLAUSIBLE_KEY_SHARE,
+    ROLE_SHARE, _log_rank, key_actor_evidence, plausible_reading,
 )
 from netanalysis.roles import forum_roles
 
@@ -22,6 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def tiny():
     return synthetic.generate_forum("tiny", seed=4)
+
+
+@pytest.fixture(scope="module")
+def larger():
+    """A forum whose roles read plausibly (4 key members of 350 posting)."""
+    return synthetic.generate_forum("tiny", seed=4, n_members=1500)
 
 
 def test_log_rank_evidence():
@@ -41,10 +48,13 @@ def test_log_rank_evidence():
 def test_library_model_is_the_fit_of_the_validation_suite():
     """KEY_ACTOR_MODEL is what benchmarks/validity/run.py fitted last
     (model.json): a weight edited by hand would fail here."""
-    fitted = json.loads((ROOT / "benchmarks" / "validity" / "model.json").read_text())["weights"]
-    assert KEY_ACTOR_MODEL == fitted
+    fitted = json.loads((ROOT / "benchmarks" / "validity" / "model.json").read_text())
+    assert KEY_ACTOR_MODEL == fitted["weights"]
+    assert (KEY_ACTOR_PENALTY, ROLE_SHARE, PLAUSIBLE_KEY_SHARE) == (
+        fitted["penalty"], fitted["role_share"], fitted["plausible_key_share"])
     assert set(KEY_ACTOR_MODEL) <= set(KEY_ACTOR_EVIDENCE)
     assert all(w > 0 for w in KEY_ACTOR_MODEL.values())
+    assert 0 <= ROLE_SHARE <= 1 and 0 < PLAUSIBLE_KEY_SHARE < 1
 
 
 def test_key_actors_table(tiny):
@@ -61,25 +71,80 @@ def test_key_actors_table(tiny):
     pd.testing.assert_frame_equal(ranked, key_actors(forum, top=20, stability_repeats=3, seed=1))
 
 
-def test_score_is_the_weighted_evidence(tiny):
-    """score = sum_j w_j e_j / (sum_j w_j ln n): the order of the weighted
-    evidence, and 1 for a member alone at the top of every behaviour."""
-    forum, _ = tiny
+def _rank_score(values):
+    """ln((n + 1) / r) / ln(n + 1), r the mid-rank from the top among the n values."""
+    v = np.asarray(values, dtype=float)
+    n = len(v)
+    above = (v[None, :] > v[:, None]).sum(axis=1)
+    tied = (v[None, :] == v[:, None]).sum(axis=1)
+    return np.log((n + 1) / (above + (tied + 1) / 2)) / np.log(n + 1)
+
+
+def test_score_mixes_the_evidence_sum_and_the_role_ranking(larger):
+    """score = (1 - a) q_S + a q_key, q the rank score of the weighted
+    evidence sum and of key_score among the members taking part, a =
+    ROLE_SHARE where role detection's reading is plausible."""
+    forum, _ = larger
     g = reply_graph(forum)
     roles = forum_roles(forum, graph=g)
     ev = key_actor_evidence(forum, g, roles)
+    # taking part: a post, or an edge of the graph
+    in_graph = set(g.node_ids[np.diff(g.adjacency.indptr) + np.bincount(g.adjacency.indices,
+                                                                         minlength=g.n_nodes) > 0])
+    active = (ev.index.isin(forum.posts["author_id"]) | ev.index.isin(list(in_graph)))
     w = pd.Series(KEY_ACTOR_MODEL)
-    expected = (ev[w.index] * w).sum(axis=1)
+    q_sum = _rank_score((ev[w.index] * w).sum(axis=1).to_numpy()[active])
+    q_key = _rank_score(roles["key_score"].reindex(ev.index).to_numpy()[active])
+    posting = int(forum.posts["author_id"].nunique())
+    assert plausible_reading(roles, posting)
+    a = ROLE_SHARE
+    expected = pd.Series(0.0, index=ev.index)
+    expected[active] = (1 - a) * q_sum + a * q_key
     ranked = key_actors(forum, top=len(ev), graph=g, roles=roles, stability_repeats=0, evidence=False)
-    order = np.lexsort((np.arange(len(expected)), -expected.to_numpy()))
-    assert ranked["member_id"].tolist() == expected.index[order].tolist()
-    n = int((ev["posts"] > 0).sum())   # every member taking part has rank evidence on posts
-    top = ranked["score"].iloc[0]
-    assert top == pytest.approx(expected.max() / (w.sum() * np.log(n)))
-    # one behaviour alone: its order
+    assert ranked.attrs["role_share"] == a
+    got = ranked.set_index("member_id")["score"].reindex(ev.index)
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), atol=1e-12)
+    # without the role ranking: the order of the weighted evidence (members
+    # taking part first), 1 for the first
+    alone = key_actors(forum, top=len(ev), graph=g, roles=roles, role_share=0.0, stability_repeats=0,
+                       evidence=False)
+    assert alone.attrs["role_share"] == 0.0
+    assert alone["score"].iloc[0] == pytest.approx(1.0)
+    assert (alone.set_index("member_id")["score"].reindex(ev.index)[active] > 0).all()
+    expected_sum = (ev[w.index] * w).sum(axis=1)
+    order = np.lexsort((np.arange(len(expected_sum)), -expected_sum.to_numpy(), ~active))
+    assert alone["member_id"].tolist() == expected_sum.index[order].tolist()
+    # one behaviour alone: its order (weights of one's own take no role share)
     by_posts = key_actors(forum, top=10, graph=g, roles=roles, weights={"posts": 1}, stability_repeats=0)
+    assert by_posts.attrs["role_share"] == 0.0
     posts = forum.posts["author_id"].value_counts()
     assert set(by_posts["member_id"].head(3)) <= set(posts.index[:5])
+    with pytest.raises(ValueError, match="role_share"):
+        key_actors(forum, graph=g, roles=roles, role_share=1.5)
+
+
+def test_an_implausible_reading_takes_no_role_share(larger):
+    """Where role detection calls fewer than PLAUSIBLE_KEY_MEMBERS members
+    key, or more than PLAUSIBLE_KEY_SHARE of the posting members, its
+    ranking gets no share of the score."""
+    forum, _ = larger
+    g = reply_graph(forum)
+    roles = forum_roles(forum, graph=g)
+    posting = int(forum.posts["author_id"].nunique())
+    few = roles.copy()
+    keep = few.index[few["role"].isin(KEY_ROLES)][:PLAUSIBLE_KEY_MEMBERS - 1]
+    few.loc[few["role"].isin(KEY_ROLES) & ~few.index.isin(keep), "role"] = "regular"
+    assert not plausible_reading(few, posting)
+    many = roles.copy()
+    posted = forum.posts["author_id"].unique()
+    many.loc[posted[: int(PLAUSIBLE_KEY_SHARE * posting) + 1], "role"] = "moderator"
+    assert not plausible_reading(many, posting)
+    for table in (few, many):
+        ranked = key_actors(forum, top=20, graph=g, roles=table, stability_repeats=0, evidence=False)
+        assert ranked.attrs["role_share"] == 0.0
+        alone = key_actors(forum, top=20, graph=g, roles=table, role_share=0.0, stability_repeats=0,
+                           evidence=False)
+        pd.testing.assert_frame_equal(ranked, alone)
 
 
 def test_role_evidence_alone_puts_the_key_roles_first(tiny):

@@ -15,11 +15,13 @@ conditions (full, blind, partial) and scores
 
 Leave-one-family-out
 --------------------
-The free parameters of the key-actor ranking, the weights of its rank
-evidence (:data:`netanalysis.keyplayers.KEY_ACTOR_EVIDENCE`) and the L2
-penalty of their fit (:mod:`fit`), are fitted for each family on the
-*other* families, the penalty chosen by a leave-one-family-out nested within
-those others, and the figures of that family are reported at those weights.
+The free parameters of the key-actor ranking -- the weights of its rank
+evidence (:data:`netanalysis.keyplayers.KEY_ACTOR_EVIDENCE`), the L2
+penalty of their fit, the share of the score given to role detection's
+ranking and the share of posting members a plausible reading may call key
+(:mod:`fit`) -- are chosen and fitted for each family on the *other*
+families, the choice by a leave-one-family-out nested within those others,
+and the figures of that family are reported at those parameters.
 No figure of VALIDITY.md comes from the data its weights were fitted on,
 except the column *default ap*: the library's :data:`KEY_ACTOR_MODEL`, the
 fit on all families (written to ``model.json``), reported as such.
@@ -50,7 +52,8 @@ sys.path.insert(0, str(HERE.parent))
 
 import netanalysis as na  # noqa: E402
 from netanalysis.evaluate import average_precision, precision_at_k, role_report  # noqa: E402
-from netanalysis.keyplayers.key_actors import KEY_ACTOR_EVIDENCE, KEY_ACTOR_MODEL, _evidence_table  # noqa: E402
+from netanalysis.keyplayers.key_actors import (  # noqa: E402
+    KEY_ACTOR_EVIDENCE, KEY_ACTOR_MODEL, KEY_ACTOR_PENALTY, KEY_ROLES, PLAUSIBLE_KEY_SHARE, ROLE_SHARE, _evidence_table)
 from netanalysis.measures import centrality  # noqa: E402
 import fit as model_fit  # noqa: E402
 from netanalysis.roles import forum_roles  # noqa: E402
@@ -89,7 +92,8 @@ def evaluate_case(forum, truth, family) -> dict:
     k = len(key_ids)
     out = {"k": k, "members": len(truth), "posting": int((np.bincount(forum.post_arrays.author,
                                                                        minlength=len(truth)) > 0).sum()),
-           "seconds_graph": t_graph, "seconds_roles": t_roles}
+           "seconds_graph": t_graph, "seconds_roles": t_roles,
+           "n_key_roles": int(roles["role"].isin(KEY_ROLES).sum())}
     for name, s in _baselines(forum, panel).items():
         for m, v in _rank_metrics(s, key_ids, k).items():
             out[f"{name} {m}"] = v
@@ -113,15 +117,6 @@ def evaluate_case(forum, truth, family) -> dict:
     if assessed is not None:
         out["assessed"] = ",".join(r for r, ok in assessed.items() if ok)
     return out
-
-
-def _score(case: dict, w: np.ndarray) -> pd.Series:
-    """The key-actor score of every member of a case at weights ``w``
-    (up to the positive factor of ``key_actors``, which does not change
-    the order): members who take no part score 0."""
-    s = np.zeros(len(case["_active"]))
-    s[case["_active"]] = case["_evidence"] @ w
-    return pd.Series(s, index=case["_ids"])
 
 
 def run(families, seeds, conditions, verbose=True) -> tuple[pd.DataFrame, list]:
@@ -148,50 +143,55 @@ def run(families, seeds, conditions, verbose=True) -> tuple[pd.DataFrame, list]:
 
 
 # -- leave one family out ------------------------------------------------------
-def _case_figures(results: pd.DataFrame, cases: list):
-    """``figures(i, w)`` -> (AP minus the best baseline's AP, AP) of case
-    ``i`` at weights ``w``, the rule by which the penalty is chosen."""
-    base = results[[f"{b} ap" for b in BASELINES]].max(axis=1).to_numpy()
+def _cases(results: pd.DataFrame, cases: list) -> model_fit.Cases:
+    blocks = []
+    for c, (_, row) in zip(cases, results.iterrows()):
+        key, active = c["_key"], c["_active"]
+        blocks.append((c["_evidence"], key[active], row["family"], int(key[~active].sum()),
+                       int((~active).sum()), int(row["n_key_roles"]), int(row["posting"])))
+    return model_fit.Cases(blocks, FEATURES.index("key_score"))
 
-    def figures(i, w):
-        truth = cases[i]["_ids"][cases[i]["_key"]]
-        a = average_precision(_score(cases[i], w), truth)
-        return a - base[i], a
-    return figures
+
+def _figures(data: model_fit.Cases, cases: list, i: int, params, w) -> tuple[float, float]:
+    """p@k and AP of case ``i`` at the parameters ``(penalty, role share,
+    plausible share)`` and weights ``w``, through the library's metrics."""
+    s = np.zeros(len(cases[i]["_active"]))
+    s[cases[i]["_active"]] = data.score(i, w, params[1], params[2])
+    score = pd.Series(s, index=cases[i]["_ids"])
+    truth = cases[i]["_ids"][cases[i]["_key"]]
+    return precision_at_k(score, truth, len(truth)), average_precision(score, truth)
+
+
+def _params(params, w) -> dict:
+    return {"penalty": params[0], "role_share": params[1], "plausible_key_share": params[2],
+            "weights": dict(zip(FEATURES, np.round(w, 4).tolist()))}
 
 
 def leave_one_family_out(results: pd.DataFrame, cases: list) -> tuple[pd.DataFrame, dict]:
-    """Every family scored at weights fitted on the other families, with the
-    penalty chosen among those other families only (nested), and the
-    weights and penalty fitted on all families (the library's model)."""
+    """Every family scored at parameters chosen and weights fitted on the
+    other families (nested), and the model chosen and fitted on all
+    families (the library's)."""
     present = [f for f in FAMILIES if f in set(results["family"])]
-    blocks = [(c["_evidence"], c["_key"][c["_active"]], fam) for c, fam in zip(cases, results["family"])]
-    data = model_fit.Cases(blocks)
-    figures = _case_figures(results, cases)
+    data = _cases(results, cases)
+    fits = model_fit.Fits(data, present)
     chosen, parts = {}, []
     for fam in present:
         others = [f for f in present if f != fam]
-        lam = model_fit.choose_penalty(data, others, figures)
-        w = model_fit.fit(data, others, lam)
-        chosen[fam] = {"penalty": lam, "weights": dict(zip(FEATURES, np.round(w, 4).tolist()))}
+        params = model_fit.choose(fits, others, excluded={fam})
+        w = fits.without({fam}, params[0])
+        chosen[fam] = _params(params, w)
         part = results[results["family"] == fam].copy()
-        part["held-out penalty"] = lam
-        pk, apv = [], []
-        for i in part.index:
-            score = _score(cases[i], w)
-            truth = cases[i]["_ids"][cases[i]["_key"]]
-            pk.append(precision_at_k(score, truth, len(truth)))
-            apv.append(average_precision(score, truth))
-        part["key_actors p@k"], part["key_actors ap"] = pk, apv
-        if KEY_ACTOR_MODEL:         # the library's weights (fitted on all families: not held out)
+        part["held-out penalty"], part["held-out role share"], part["held-out plausible share"] = params
+        figs = [_figures(data, cases, i, params, w) for i in part.index]
+        part["key_actors p@k"], part["key_actors ap"] = [f[0] for f in figs], [f[1] for f in figs]
+        if KEY_ACTOR_MODEL:         # the library's model (fitted on all families: not held out)
             lib = np.array([KEY_ACTOR_MODEL.get(f, 0.0) for f in FEATURES])
-            part["default ap"] = [average_precision(_score(cases[i], lib), cases[i]["_ids"][cases[i]["_key"]])
-                                  for i in part.index]
+            part["default ap"] = [_figures(data, cases, i, (KEY_ACTOR_PENALTY, ROLE_SHARE, PLAUSIBLE_KEY_SHARE),
+                                           lib)[1] for i in part.index]
         parts.append(part)
-        print(f"held out {fam}: penalty {lam}, AP {np.mean(apv):.3f}", flush=True)
-    lam = model_fit.choose_penalty(data, present, figures)
-    w = model_fit.fit(data, present, lam)
-    chosen["all"] = {"penalty": lam, "weights": dict(zip(FEATURES, np.round(w, 4).tolist()))}
+        print(f"held out {fam}: {params}, AP {np.mean(part['key_actors ap']):.3f}", flush=True)
+    params = model_fit.choose(fits, present)
+    chosen["all"] = _params(params, fits.without(set(), params[0]))
     return pd.concat(parts, ignore_index=True), chosen
 
 
@@ -211,7 +211,8 @@ def summarise(lofo: pd.DataFrame) -> pd.DataFrame:
     if "macro_f1" in lofo:
         cols.append("macro_f1")
     by = lofo.groupby(["family", "condition"], sort=False)[cols + ["k"]].mean().reset_index()
-    by.insert(2, "held-out penalty", lofo.groupby(["family", "condition"], sort=False)["held-out penalty"].first().to_numpy())
+    for j, col in enumerate(["held-out penalty", "held-out role share", "held-out plausible share"]):
+        by.insert(2 + j, col, lofo.groupby(["family", "condition"], sort=False)[col].first().to_numpy())
     base = lofo[[f"{b} ap" for b in BASELINES]]
     lofo = lofo.assign(best_baseline_ap=base.max(axis=1),
                        best_baseline=base.idxmax(axis=1).str.replace(" ap", ""))
@@ -254,6 +255,8 @@ def _weights_table(chosen: dict) -> pd.DataFrame:
     t = pd.DataFrame({fam: c["weights"] for fam, c in chosen.items()})
     t.columns = [f"without {c}" if c != "all" else "all (library)" for c in t.columns]
     t.loc["penalty"] = [c["penalty"] for c in chosen.values()]
+    t.loc["role share"] = [c["role_share"] for c in chosen.values()]
+    t.loc["plausible share"] = [c["plausible_key_share"] for c in chosen.values()]
     return t.reset_index(names="behaviour")
 
 
@@ -281,15 +284,19 @@ generated families at seeds {', '.join(map(str, SEEDS))}. Conditions: *full* (al
 *blind* (no status, rank_level, is_staff, category, min_rank), *partial* (blind and half the
 posts removed). The real sites are blind by nature (their *full* row is blind).
 
-**Leave-one-family-out.** The free parameters of the ranking are the weights of its
-rank evidence (`netanalysis.keyplayers.KEY_ACTOR_EVIDENCE`: behaviours, graph measures and
-the readings of role detection), fitted by a listwise ranking loss with an L2 penalty
-(`benchmarks/validity/fit.py`), and the penalty. For each family the weights are fitted on the
-*other* families, the penalty chosen among {", ".join(map(str, model_fit.PENALTIES))} by
-leave-one-family-out *within* those other families (the penalty whose worst family does best
-against its best structural baseline), and that family's figures are given at those weights
-(column *held-out penalty*; the weights of each fold are in the last table). The library's
-`KEY_ACTOR_MODEL` is the fit on all families (penalty {chosen["all"]["penalty"]}), written to
+**Leave-one-family-out.** The key-actor score (`netanalysis.keyplayers.key_actors`) mixes the
+rank of a weighted sum of rank evidence (`KEY_ACTOR_EVIDENCE`: behaviours, graph measures and
+the readings of role detection) with the rank of role detection's own `key_score`, which gets a
+share *a* of the score where role detection's reading is plausible (at least 3 key members and
+at most a share *p* of the posting members). Its free parameters: the weights, fitted by a
+listwise ranking loss with an L2 penalty (`benchmarks/validity/fit.py`); the penalty (among
+{", ".join(map(str, model_fit.PENALTIES))}), *a* (among {", ".join(map(str, model_fit.ROLE_SHARES))}) and
+*p* (among {", ".join(map(str, model_fit.KEY_SHARES))}), chosen together as the combination whose mean AP over
+the families, each left out in turn, is highest. For each family everything is chosen and
+fitted on the *other* families (the choice nested within them) and that family's figures are
+given at those parameters (columns *held-out ...*; the weights of each fold are in the last
+table). The library's model is the choice and fit on all families (penalty
+{chosen["all"]["penalty"]}, *a* = {chosen["all"]["role_share"]}, *p* = {chosen["all"]["plausible_key_share"]}), written to
 `benchmarks/validity/model.json`; column *default ap* scores each family with it, which is
 *not* held out. Every other number of the detector is named in its module with its origin
 and was not searched here.
@@ -324,14 +331,16 @@ and was not searched here.
 ## Weights of each fold
 
 Each column: the weights fitted without that family (rank evidence ``ln(n / rank)``
-of each behaviour; the library's score divides their sum by ``sum(w) ln n``).
+of each behaviour), and the parameters chosen without it.
 
 {_md(_weights_table(chosen), digits=4)}
 """
     path.write_text(text)
     path.with_suffix(".json").write_text(json.dumps(chosen, indent=1))
-    MODEL_JSON.write_text(json.dumps({"penalty": chosen["all"]["penalty"], "weights": {
-        k: v for k, v in chosen["all"]["weights"].items() if v > 0}}, indent=1) + "\n")
+    model = chosen["all"]
+    MODEL_JSON.write_text(json.dumps({"penalty": model["penalty"], "role_share": model["role_share"],
+                                      "plausible_key_share": model["plausible_key_share"], "weights": {
+        k: v for k, v in model["weights"].items() if v > 0}}, indent=1) + "\n")
     write_roles(lofo, path.with_name("ROLES.md"), machine, elapsed)
 
 

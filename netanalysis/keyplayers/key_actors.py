@@ -1,16 +1,15 @@
 r"""Key actors: whom to prioritise, with the evidence and how stable it is.
 
-The score of a member is a weighted sum of **rank evidence**, one term per
-behaviour of ``KEY_ACTOR_EVIDENCE``: what they do (posts, months
-active, days between first and last post, members answered, members who
-came after them answered, ...), where they sit in the graph (PageRank,
-betweenness, harmonic closeness, coreness) and what role detection reads
-in them (``key_score``, ``score_admin``, ``score_moderator``,
-``score_technical``, ``score_steward`` of
-:func:`~netanalysis.forum_roles`), the first four again where the key
-roles read are plausibly few (``PLAUSIBLE_READINGS``: the fit decides
-how much more the role readings count where the detector's taxonomy fits
-the forum).
+The score of a member joins two experts. The first is a weighted sum of
+**rank evidence**, one term per behaviour of ``KEY_ACTOR_EVIDENCE``: what
+they do (posts, months active, days between first and last post, members
+answered, members who came after them answered, ...), where they sit in the
+graph (PageRank, betweenness, harmonic closeness, coreness) and what role
+detection reads in them (``key_score``, ``score_admin``,
+``score_moderator``, ``score_technical``, ``score_steward`` of
+:func:`~netanalysis.forum_roles`). The second is role detection's own
+ranking (``key_score``), which is trusted with a share ``ROLE_SHARE`` of
+the score where its reading of the forum is *plausible* (see "The score").
 
 Rank evidence
 -------------
@@ -32,9 +31,25 @@ is where key actors are, while a plain percentile would put the 1st and the
 
 The score
 ---------
-``score(v) = sum_j w_j e_j(v) / (sum_j w_j ln n)``: the share of the
-largest evidence possible (a member alone at the top of every behaviour
-gets 1), in [0, 1]. The weights ``KEY_ACTOR_MODEL`` are non-negative
+The evidence sum ``S(v) = sum_j w_j e_j(v)`` and role detection's
+``key_score`` each count by the member's rank on them, on a scale of 0 to
+1 (``q = ln((n + 1) / r) / ln(n + 1)``: 1 for the first of the ``n``
+members taking part, above 0 for the last), and
+
+.. math::
+
+    \mathrm{score}(v) = (1 - a)\, q_S(v) + a\, q_{\mathrm{key}}(v), \qquad
+    a = \mathtt{ROLE\_SHARE} \text{ if the key roles read are plausible, else } 0,
+
+in [0, 1]. Role detection's reading is *plausible* when it gives a key
+role to at least ``PLAUSIBLE_KEY_MEMBERS`` and at most
+``PLAUSIBLE_KEY_SHARE`` of the posting members: where it finds one key
+member, or calls a tenth of the forum staff, its taxonomy does not fit the
+forum (a Q&A site, a help desk read without its categories) and the
+behaviours and the graph carry the ranking alone; where it fits, it finds
+the staff of fora shaped like the study's far better than any behaviour
+or centrality. Mixing ranks, not raw scores, keeps the two experts on one
+scale whatever the forum. The weights ``KEY_ACTOR_MODEL`` are non-negative
 (every behaviour is evidence *for*, and none can count against a member,
 which keeps every rank explainable) and are **fitted**, not set by hand:
 on the seven families of the validation suite (``benchmarks/validity/``:
@@ -44,9 +59,11 @@ blind, half the posts lost) by a listwise ranking loss (ListNet top-one
 probability, Cao et al. 2007: ``-log`` of the softmax, over the forum's
 members, of the true key actors' scores), every forum weighing the same in
 its family and every family the same, with an L2 penalty whose strength was
-chosen by nested leave-one-family-out. ``benchmarks/VALIDITY.md`` reports
-each family at the weights fitted *without* it: what to expect on a forum
-nobody has seen.
+chosen by nested leave-one-family-out; ``ROLE_SHARE`` and
+``PLAUSIBLE_KEY_SHARE`` are chosen from small grids the same way (the
+values whose mean average precision over the families, each left out in
+turn, is highest). ``benchmarks/VALIDITY.md`` reports each family at the
+parameters chosen *without* it: what to expect on a forum nobody has seen.
 
 No single kind of evidence is safe alone: the role readings find the staff
 of fora shaped like the study's far better than any centrality, but where a
@@ -73,7 +90,7 @@ from ..forum.slicing import subsample
 from ..graphs import InteractionGraph, reply_graph
 
 __all__ = ["key_actors", "key_actor_evidence", "structural_measures", "KEY_ROLES", "KEY_ACTOR_EVIDENCE",
-           "KEY_ACTOR_MODEL", "BEHAVIOURS", "METADATA", "GRAPH_MEASURES", "ROLE_EVIDENCE", "PLAUSIBLE_READINGS",
+           "KEY_ACTOR_MODEL", "BEHAVIOURS", "METADATA", "GRAPH_MEASURES", "ROLE_EVIDENCE", "ROLE_SHARE",
            "PLAUSIBLE_KEY_MEMBERS", "PLAUSIBLE_KEY_SHARE"]
 
 from ..roles.forum_roles import KEY_ROLES  # noqa: E402  (one definition of the key roles)
@@ -115,68 +132,53 @@ ROLE_EVIDENCE = {
     "score_technical": "technical reading {v:.2f}",
     "score_steward": "stewardship reading {v:.2f}",
 }
-#: The role readings again, counted only where the key roles read are
-#: *plausible*: assigned to at least ``PLAUSIBLE_KEY_MEMBERS`` members
-#: and at most ``PLAUSIBLE_KEY_SHARE`` of the posting members (0
-#: elsewhere). Where the detector finds one key member, or calls a tenth of
-#: the forum staff, its taxonomy does not fit the forum (a Q&A site, a forum
-#: that keeps its material in a few huge threads) and its readings should
-#: count less; the fit learns how much less (see the module docstring).
-PLAUSIBLE_READINGS = {
-    "key_score_plausible": "key-role evidence {v:.2f}, in a forum whose key roles read plausibly",
-    "score_admin_plausible": "management reading {v:.2f}, in a forum whose key roles read plausibly",
-    "score_moderator_plausible": "moderator reading {v:.2f}, in a forum whose key roles read plausibly",
-    "score_technical_plausible": "technical reading {v:.2f}, in a forum whose key roles read plausibly",
-}
 #: A plausible reading names at least this many key members: the study's
 #: fora had management teams of 1 to 5 besides their moderators and
 #: technical members (domain notes, Table 1), so fewer than three key
 #: members in all means the staff were not found.
 PLAUSIBLE_KEY_MEMBERS = 3
-#: ... and at most this share of the posting members: the key actors of the
-#: generated fora are 0.4-1.5% of their posting members. Set after seeing
-#: the validation suite (so not held out); its figures change little
-#: between 1.5% and 5%.
-PLAUSIBLE_KEY_SHARE = 0.025
 #: Every behaviour of the score, with the words of the evidence.
-KEY_ACTOR_EVIDENCE = {**BEHAVIOURS, **METADATA, **GRAPH_MEASURES, **ROLE_EVIDENCE, **PLAUSIBLE_READINGS}
+KEY_ACTOR_EVIDENCE = {**BEHAVIOURS, **METADATA, **GRAPH_MEASURES, **ROLE_EVIDENCE}
 #: Behaviours where a low value is the evidence.
 _LOWER_IS_EVIDENCE = ("entry_position",)
 
-#: The weights of the rank evidence, fitted on all seven families of the
-#: validation suite with L2 penalty 3.0 (``benchmarks/validity/run.py``,
-#: which writes them to ``benchmarks/validity/model.json``; a test checks
-#: that the two agree). Behaviours of ``KEY_ACTOR_EVIDENCE`` left out
-#: were fitted at 0. ``benchmarks/VALIDITY.md`` reports each family at the
-#: weights fitted without it.
+#: The model fitted on all seven families of the validation suite
+#: (``benchmarks/validity/run.py``, which writes it to
+#: ``benchmarks/validity/model.json``; a test checks that the two agree):
+#: the weights of the rank evidence (L2 penalty ``KEY_ACTOR_PENALTY``;
+#: behaviours of ``KEY_ACTOR_EVIDENCE`` left out were fitted at 0), the
+#: share of the score given to role detection's ranking where its reading
+#: is plausible, and the largest share of the posting members a plausible
+#: reading may call key. ``benchmarks/VALIDITY.md`` reports each family at
+#: the parameters chosen without it.
 KEY_ACTOR_MODEL = {
-    "posts": 0.0461,
-    "months_active": 0.0598,
-    "tenure_days": 0.0831,
-    "activity_span_days": 0.068,
-    "months_present": 0.0863,
-    "answered_members": 0.0447,
-    "answered_by": 0.0256,
-    "answered_later": 0.0584,
-    "threads_answered": 0.0576,
-    "messages": 0.0874,
-    "message_partners": 0.0849,
-    "entry_position": 0.0262,
-    "rank_level": 0.0126,
-    "pagerank": 0.0352,
-    "betweenness": 0.0617,
+    "posts": 0.0477,
+    "months_active": 0.0649,
+    "tenure_days": 0.0902,
+    "activity_span_days": 0.0759,
+    "months_present": 0.0913,
+    "answered_members": 0.0467,
+    "answered_by": 0.0258,
+    "answered_later": 0.0621,
+    "threads_answered": 0.0618,
+    "messages": 0.0994,
+    "message_partners": 0.096,
+    "entry_position": 0.0347,
+    "rank_level": 0.0215,
+    "is_staff": 0.0035,
+    "pagerank": 0.0355,
+    "betweenness": 0.0634,
     "harmonic": 0.0347,
-    "coreness": 0.0468,
-    "key_score": 0.1213,
-    "score_admin": 0.0932,
-    "score_moderator": 0.1103,
-    "score_technical": 0.1052,
-    "score_steward": 0.0547,
-    "key_score_plausible": 0.062,
-    "score_admin_plausible": 0.0224,
-    "score_moderator_plausible": 0.0546,
-    "score_technical_plausible": 0.0943,
+    "coreness": 0.0466,
+    "key_score": 0.1383,
+    "score_admin": 0.1016,
+    "score_moderator": 0.1262,
+    "score_technical": 0.1401,
+    "score_steward": 0.06,
 }
+KEY_ACTOR_PENALTY = 3.0
+ROLE_SHARE = 0.75
+PLAUSIBLE_KEY_SHARE = 0.025
 
 
 def structural_measures(graph: InteractionGraph) -> pd.DataFrame:
@@ -190,9 +192,10 @@ def structural_measures(graph: InteractionGraph) -> pd.DataFrame:
     return centrality(graph, measures=names)[names]
 
 
-def _log_rank(values: np.ndarray, among: np.ndarray) -> np.ndarray:
-    """``ln(n / r)``, ``r`` the mid-rank from the top among ``among`` (NaN
-    is the lowest value); 0 outside ``among``."""
+def _log_rank(values: np.ndarray, among: np.ndarray, scale: float | None = None) -> np.ndarray:
+    """``ln(n / r)``, ``r`` the mid-rank from the top among the ``n``
+    members of ``among`` (NaN is the lowest value), ``n`` replaced by
+    ``scale`` when given; 0 outside ``among``."""
     v = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=-np.inf)
     ref = np.sort(v[among])
     n = len(ref)
@@ -200,7 +203,15 @@ def _log_rank(values: np.ndarray, among: np.ndarray) -> np.ndarray:
         return np.zeros(len(v))
     above = n - np.searchsorted(ref, v, side="right")
     tied = np.searchsorted(ref, v, side="right") - np.searchsorted(ref, v, side="left")
-    return np.where(among, np.log(n / (above + (tied + 1) / 2)), 0.0)
+    return np.where(among, np.log((n if scale is None else scale) / (above + (tied + 1) / 2)), 0.0)
+
+
+def _rank_score(values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """``q = ln((n + 1) / r) / ln(n + 1)``, ``r`` the mid-rank from the top
+    among the ``n`` members of ``among``: 1 for the first, above 0 for the
+    last (who still takes part); 0 outside ``among``."""
+    n = int(among.sum())
+    return _log_rank(values, among, n + 1) / np.log(n + 1) if n else np.zeros(len(values))
 
 
 def _weights(weights) -> dict[str, float]:
@@ -242,24 +253,32 @@ def _values(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame, names, p
                 out[name] = g[name].to_numpy(dtype=np.float64)
     r = roles.reindex(members)
     posts = np.bincount(forum.post_arrays.author, minlength=len(members))
-    plausible = _plausible(r, posts)
-    for name in (*ROLE_EVIDENCE, *PLAUSIBLE_READINGS):
+    for name in ROLE_EVIDENCE:
         if name in names:
-            base = name.removesuffix("_plausible")
-            v = (r[base].astype(float).fillna(0.0).to_numpy() if base in r.columns
-                 else _role_part(r) if base == "key_score" else np.zeros(len(members)))
-            out[name] = v if name == base else v * plausible
+            out[name] = (r[name].astype(float).fillna(0.0).to_numpy() if name in r.columns
+                         else _role_part(r) if name == "key_score" else np.zeros(len(members)))
     return pd.DataFrame(out, index=members.to_numpy())[[n for n in KEY_ACTOR_EVIDENCE if n in names]], \
         (posts > 0) | edge
 
 
-def _plausible(roles: pd.DataFrame, posts: np.ndarray) -> float:
-    """1 where the key roles read are plausibly few (see
-    ``PLAUSIBLE_READINGS``), else 0."""
+def plausible_reading(roles: pd.DataFrame, posting: int, share: float | None = None) -> bool:
+    """Whether role detection's reading of a forum is plausible: it gives
+    a key role to at least ``PLAUSIBLE_KEY_MEMBERS`` members and at most
+    ``share`` (``PLAUSIBLE_KEY_SHARE`` by default) of the ``posting``
+    members.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> roles = pd.DataFrame({"role": ["admin", "moderator", "technical"] + ["regular"] * 197})
+    >>> plausible_reading(roles, posting=200), plausible_reading(roles, posting=100, share=0.02)
+    (True, False)
+    """
+    share = PLAUSIBLE_KEY_SHARE if share is None else share
     if "role" not in roles.columns:
-        return 0.0
+        return False
     n_key = int(roles["role"].isin(KEY_ROLES).sum())
-    return float(PLAUSIBLE_KEY_MEMBERS <= n_key <= PLAUSIBLE_KEY_SHARE * int((posts > 0).sum()))
+    return bool(PLAUSIBLE_KEY_MEMBERS <= n_key <= share * posting)
 
 
 def _role_part(roles: pd.DataFrame) -> np.ndarray:
@@ -300,13 +319,32 @@ def _evidence_table(forum, graph, roles, panel=None, behaviours=None):
 
 
 def _scores(forum: Forum, graph: InteractionGraph, roles: pd.DataFrame, weights=None,
-            panel: pd.DataFrame | None = None):
+            panel: pd.DataFrame | None = None, role_share: float | None = None):
+    """The score of every member (see the module docstring), the weighted
+    evidence of each behaviour, their raw values, the mask of the members
+    taking part and the share ``a`` given to role detection's ranking."""
     w = _weights(weights)
+    share = _role_share(role_share, weights)
     ev, values, active = _evidence_table(forum, graph, roles, panel, list(w))
     coef = np.array([w[c] for c in ev.columns])
-    n = max(int(active.sum()), 2)
-    score = ev.to_numpy() @ coef / (coef.sum() * np.log(n))
-    return pd.Series(np.clip(score, 0.0, 1.0), index=ev.index, name="score"), ev * coef, values, active
+    score = _rank_score(ev.to_numpy() @ coef, active)
+    a = 0.0
+    if share > 0 and plausible_reading(roles.reindex(values.index), int(
+            (np.bincount(forum.post_arrays.author, minlength=len(values)) > 0).sum())):
+        a = share
+        key = _values(forum, graph, roles, ["key_score"])[0]["key_score"].to_numpy()
+        score = (1.0 - a) * score + a * _rank_score(key, active)
+    return (pd.Series(np.clip(score, 0.0, 1.0), index=ev.index, name="score"), ev * coef, values, active, a)
+
+
+def _role_share(role_share, weights) -> float:
+    """``ROLE_SHARE`` for the library's model, 0 for weights of one's own
+    (``{"betweenness": 1}`` is betweenness alone), unless given."""
+    if role_share is None:
+        return ROLE_SHARE if weights is None else 0.0
+    if not 0.0 <= role_share <= 1.0:
+        raise ValueError(f"role_share must lie in [0, 1], not {role_share!r}")
+    return float(role_share)
 
 
 def _evidence(member, contributions, values, active, roles) -> str:
@@ -345,6 +383,7 @@ def key_actors(
     roles: pd.DataFrame | None = None,
     panel: pd.DataFrame | None = None,
     weights: dict | None = None,
+    role_share: float | None = None,
     stability_repeats: int = 10,
     stability_removed: float = 0.2,
     seed=0,
@@ -374,6 +413,11 @@ def key_actors(
         (fitted on the validation suite, see the module docstring).
         ``{"key_score": 1}`` ranks by the role evidence alone,
         ``{"betweenness": 1}`` by betweenness alone.
+    role_share : float, optional
+        Share of the score given to role detection's ranking where its
+        reading of the forum is plausible (see the module docstring):
+        ``ROLE_SHARE`` with the library's weights, 0 with weights of one's
+        own (so that ``{"betweenness": 1}`` is betweenness alone).
     stability_repeats, stability_removed : int, float
         Resamples for ``stability`` and the share of posts each removes;
         ``stability_repeats=0`` leaves ``stability`` empty (NaN).
@@ -392,7 +436,9 @@ def key_actors(
         (the role and its evidence, then the three behaviours that weigh
         most in the member's score, in words) and ``stability`` (share of
         resamples in which the member is again in the top list). Members of
-        equal score are ordered as in ``forum.members``.
+        equal score are ordered as in ``forum.members``. ``attrs["role_share"]``
+        is the share of the score given to role detection's ranking in this
+        forum (0 where its reading is not plausible).
 
     Examples
     --------
@@ -407,6 +453,7 @@ def key_actors(
     from ..roles import forum_roles
 
     w = _weights(weights)
+    share = _role_share(role_share, weights)
     if top < 1:
         raise ValueError(f"top must be at least 1, not {top!r}")
     if stability_repeats < 0:
@@ -415,7 +462,7 @@ def key_actors(
         raise ValueError(f"stability_removed must lie in (0, 1), not {stability_removed!r}")
     graph = reply_graph(forum) if graph is None else graph
     roles = forum_roles(forum, graph=graph) if roles is None else roles
-    score, contributions, values, active = _scores(forum, graph, roles, w, panel)
+    score, contributions, values, active, a = _scores(forum, graph, roles, w, panel, share)
     chosen = _top(score, top)
     r = roles.reindex(score.index)
 
@@ -426,11 +473,11 @@ def key_actors(
         for child in rng.integers(0, 2**63 - 1, size=stability_repeats):
             part = subsample(forum, stability_removed, seed=int(child))
             g = _like(graph, part)
-            s, *_ = _scores(part, g, forum_roles(part, graph=g), w)
+            s, *_ = _scores(part, g, forum_roles(part, graph=g), w, role_share=share)
             hits += chosen.isin(_top(s, top)).astype(int)
         stability = hits / stability_repeats
 
-    return pd.DataFrame({
+    ranked = pd.DataFrame({
         "rank": np.arange(1, len(chosen) + 1),
         "member_id": chosen.to_numpy(),
         "score": score.loc[chosen].to_numpy(),
@@ -439,6 +486,8 @@ def key_actors(
                      else [None] * len(chosen)),
         "stability": stability.to_numpy(dtype=float),
     })
+    ranked.attrs["role_share"] = a
+    return ranked
 
 
 def _like(graph: InteractionGraph, forum: Forum) -> InteractionGraph:

@@ -235,7 +235,7 @@ def _key_actor_evidence(forum, graph, roles, panel, member) -> str:
     time linear in the rank)."""
     from ..keyplayers.key_actors import _evidence, _scores
 
-    score, contributions, values, active = _scores(forum, graph, roles, None, panel)
+    score, contributions, values, active, _ = _scores(forum, graph, roles, None, panel)
     return _evidence(member, contributions, values, active, roles.reindex(score.index))
 
 
