@@ -19,9 +19,12 @@ from netanalysis.forum import database as db
 from netanalysis.forum import _servers
 
 import db_servers as S
-from test_forum_database import (FORBIDDEN, SECRET, _mybb_rows, _phpbb_rows, _smf_rows, make_sqlite)
+from test_database_vbulletin import VB_FORBIDDEN as FORBIDDEN, smf_min_rank_rows, vb4_rows, vb5_rows
+from test_forum_database import SECRET, _mybb_rows, _phpbb_rows, _smf_rows, make_sqlite
 
-ROWS = {"phpbb": _phpbb_rows, "mybb": _mybb_rows, "smf": _smf_rows}
+ROWS = {"phpbb": _phpbb_rows, "mybb": _mybb_rows, "smf": _smf_rows, "vbulletin4": vb4_rows,
+        "vbulletin5": vb5_rows, "smfrank": smf_min_rank_rows}
+SOFTWARE = {"smfrank": "smf"}       # database name -> package, where they differ
 TABLES = ("posts", "threads", "subforums", "members", "messages")
 
 
@@ -120,7 +123,8 @@ def test_sql_selects_only_structure_columns(server):
     read-only transaction; server-side cursors on PostgreSQL."""
     for software, make in ROWS.items():
         _, schema = make()
-        mapped = {c for t in db.SOFTWARE[software].tables.values() for c in t.columns.values()}
+        package = db.SOFTWARE[SOFTWARE.get(software, software)]
+        mapped = {c for t in package.tables.values() for c in [*t.columns.values(), *t.optional.values()]}
         before = len(server.log_text())
         na.read_database(server.url(software))
         statements = _logged(server, before)
@@ -147,7 +151,7 @@ def test_sql_selects_only_structure_columns(server):
         na.read_database(server.url(software), quotes=True)
         statements = _logged(server, before)
         extra = {n for s in statements for n in re.findall(r'[`"]([^`"]+)[`"]', s)} & FORBIDDEN
-        assert extra == {db.SOFTWARE[software].tables["posts"].text}
+        assert extra == {t.text for t in package.tables.values() if t.text}
 
 
 def test_the_connection_cannot_write(server):

@@ -297,7 +297,7 @@ def test_prefix_detection(tmp_path, kind):
     assert info["prefix"] == "forum3_"
     with pytest.raises(ForumDataError, match=r"phpbb_posts.*missing.*forum3_posts"):
         db.database_tables(path, software="phpbb", prefix="phpbb_")     # a wrong prefix
-    with pytest.raises(ForumDataError, match="no phpBB 3.x, MyBB 1.8 or SMF 2.x schema recognised"):
+    with pytest.raises(ForumDataError, match="no phpBB 3.x, MyBB 1.8, SMF 2.x or vBulletin 4/5 schema recognised"):
         db.database_tables(path, prefix="xx_")
 
 

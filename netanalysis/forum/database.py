@@ -1,6 +1,6 @@
 """Reading the database of a forum package as a forum: :func:`read_database`.
 
-The database of phpBB 3.x, MyBB 1.8 or SMF 2.x is read from an **SQLite
+The database of phpBB 3.x, MyBB 1.8, SMF 2.x or vBulletin 4/5 is read from an **SQLite
 file** (``sqlite:///relative/forum.db``, ``sqlite:////absolute/forum.db`` or
 a path ending ``.db``, ``.sqlite``, ``.sqlite3``) or from a **mysqldump
 file** of MariaDB/MySQL (``dump:///relative/forum.sql``,
@@ -25,15 +25,39 @@ table and columns), taken from the package's published install schema:
 * MyBB 1.8: ``install/resources/mysql_db_tables.php`` (mybb/mybb);
 * SMF 2.x: ``other/install_2-1_mysql.sql`` (SimpleMachines/SMF).
 
-vBulletin is not mapped: its install schema (``install/mysql-schema.php``)
-is not published by its vendor (it was found only in third-party copies of
-the proprietary package), so it is left out rather than guessed.
+vBulletin publishes no install schema (it is proprietary); its mappings
+use only the tables and columns that open-source importers read from
+vBulletin databases:
+
+* vBulletin 4: Discourse ``script/import_scripts/vbulletin.rb`` and
+  ``script/bulk_import/vbulletin.rb`` (discourse/discourse): ``post(postid,
+  threadid, parentid, userid, dateline, pagetext)``, ``thread(threadid,
+  forumid, postuserid, dateline)``, ``forum(forumid, parentid)`` (-1: top
+  level), ``user(userid, usergroupid, joindate)`` and the quote form
+  ``[QUOTE=name;postid]``; MyBB's merge system ``boards/vbulletin4.php`` and
+  ``boards/vbulletin4/*.php`` (mybb/merge-system): the default usergroups 5
+  (Super Moderators) and 6 (Administrators), ``user.lastactivity``,
+  ``moderator(userid, forumid)`` (forum -1: a super moderator) and
+  ``pm(pmid, pmtextid, userid, folderid)`` joined to ``pmtext(pmtextid,
+  fromuserid, dateline)``, folder -1 being the sender's sent copy;
+  nodeca.vbconvert ``cli/_lib/users.js`` (nodeca/nodeca.vbconvert):
+  ``user.membergroupids`` (additional groups, comma-separated); JFusion's
+  vBulletin plugin: ``usertitle(minposts)``, the post-count titles.
+* vBulletin 5: Discourse ``script/import_scripts/vbulletin5.rb`` and
+  ``script/bulk_import/vbulletin5.rb``: ``node(nodeid, contenttypeid,
+  parentid, userid, publishdate)`` typed by ``contenttype(contenttypeid,
+  class)`` (``Channel``, ``Text``), a topic being a Text node whose parent
+  is a channel, a reply a Text node below it, and the text in
+  ``text(nodeid, rawtext)``; vBulletin 5 keeps vBulletin 4's ``user``,
+  ``usertitle`` and ``moderator`` tables, read as above.
 
 ``software="auto"`` recognises the package and the table prefix from the
 table names: a package is recognised with prefix ``p`` when ``p`` followed
 by each of its required tables' names is a table of the database (phpBB:
 ``posts, topics, forums, users``; MyBB: ``posts, threads, forums, users``;
-SMF: ``messages, topics, boards, members``). No match, or more than one,
+SMF: ``messages, topics, boards, members``; vBulletin 4: ``post, thread,
+forum, user``; vBulletin 5: ``node, contenttype, user``; vBulletin has no
+prefix by default). No match, or more than one,
 raises :class:`~netanalysis.ForumDataError` naming the tables found.
 
 Definitions
@@ -41,10 +65,22 @@ Definitions
 posts
     phpBB ``posts(post_id, topic_id, poster_id, post_time)``; MyBB
     ``posts(pid, tid, uid, dateline, replyto)``; SMF
-    ``messages(id_msg, id_topic, id_member, poster_time)``. Times are Unix
-    seconds. Posts by the guest account (phpBB user 1, ``ANONYMOUS``; MyBB
-    and SMF member 0) are left out: a guest account stands for many people.
-    ``reply_to``: MyBB's ``replyto`` column (0: none); with ``quotes=True``
+    ``messages(id_msg, id_topic, id_member, poster_time)``; vBulletin 4
+    ``post(postid, threadid, userid, dateline, parentid)``; vBulletin 5 the
+    Text nodes below a topic (the topic node is its first post; a node's
+    topic is found by climbing its Text parents; Text nodes below no
+    channel, such as private messages, are left out and counted). Times are
+    Unix seconds. Posts by the guest account (phpBB user 1, ``ANONYMOUS``;
+    MyBB, SMF and vBulletin user 0) are left out: a guest account stands for
+    many people. Posts whose author is no longer in the users table (a
+    deleted member; the packages keep such posts) are counted in the note;
+    validation refuses them as ``author unknown to members`` with a second
+    problem naming the count and the users table, and ``on_error="drop"``
+    drops them and the replies below them, each in ``report.dropped`` (row:
+    the position among the posts read; key: the post id). No placeholder
+    member is made up for them. ``reply_to``: the reply column, MyBB
+    ``replyto`` and vBulletin 4 ``parentid`` (0: none), vBulletin 5 a comment's
+    parent reply; with ``quotes=True``
     the first quote reference of the text wins (see Quotes). A ``reply_to``
     to a post not read, of another thread, written later (or at the same
     second with a larger id) or to the post itself is cleared before
@@ -53,19 +89,33 @@ threads
     phpBB ``topics(topic_id, forum_id, topic_poster, topic_time)``; MyBB
     ``threads(tid, fid, uid, dateline)``; SMF ``topics(id_topic, id_board,
     id_member_started, id_first_msg)``, whose ``created_at`` is the time of
-    its first message. Subforum 0 (phpBB global announcements) and a guest
+    its first message; vBulletin 4 ``thread(threadid, forumid, postuserid,
+    dateline)``; vBulletin 5 the topic nodes (parent: the channel). Subforum 0 (phpBB global announcements) and a guest
     starter are missing values.
 subforums
     phpBB ``forums(forum_id, parent_id)``, MyBB ``forums(fid, pid)``, SMF
-    ``boards(id_board, id_parent)``. The parent (0: none) is returned by
-    :func:`database_tables` as ``parent_id``; the data model has no parent
-    column, so the ``Forum`` does not keep it. ``category`` (our category
-    vocabulary) is unknown and left missing; so is ``min_rank``.
+    ``boards(id_board, id_parent)``, vBulletin 4 ``forum(forumid,
+    parentid)``, vBulletin 5 the channel nodes. The parent (0 or -1: none)
+    is returned by :func:`database_tables` as ``parent_id``; the data model
+    has no parent column, so the ``Forum`` does not keep it. ``category``
+    (our category vocabulary) is unknown and left missing. ``min_rank``
+    (the lowest ``rank_level`` that opens a subforum) is read where a schema
+    gives it as groups: SMF ``boards.member_groups`` (when present), the
+    groups allowed to see a board, gives the lowest rank of them when every
+    one is a post-count group (the rank of its ``min_posts``) or a staff
+    group (moderator group ``L + 1``, group 2 ``L + 2``, group 1 ``L + 3``),
+    and is missing when guests (-1), regular members (0) or any other group
+    are allowed. The other schemas give per-group permission flags (phpBB
+    ``acl_groups``, MyBB ``forumpermissions``, vBulletin
+    ``forumpermission`` bit fields), not a minimum rank, so their
+    ``min_rank`` is missing.
 members
     phpBB ``users(user_id, user_type, group_id, user_regdate,
     user_lastvisit)``; MyBB ``users(uid, usergroup, additionalgroups,
     regdate, lastactive)``; SMF ``members(id_member, id_group,
-    additional_groups, date_registered, last_login)``. A time of 0 (never)
+    additional_groups, date_registered, last_login)``; vBulletin 4 and 5
+    ``user(userid, usergroupid, membergroupids, joindate, lastactivity)``. A
+    time of 0 (never)
     is missing. The guest account is not a member.
 staff (``is_staff``, ``status``, ``rank_level``)
     A member's groups are its primary group, its additional groups and
@@ -74,11 +124,12 @@ staff (``is_staff``, ``status``, ``rank_level``)
 
     * 3 ``administrator``: phpBB group ``ADMINISTRATORS`` (``groups.group_name``)
       or a founder (``user_type`` 3); MyBB a group with ``cancp``; SMF group 1;
+      vBulletin usergroup 6;
     * 2 ``global moderator``: phpBB ``GLOBAL_MODERATORS``; MyBB ``issupermod``;
-      SMF group 2;
+      SMF group 2; vBulletin usergroup 5 or a ``moderator`` row of forum -1;
     * 1 ``moderator``: a member or group of phpBB ``moderator_cache``, MyBB
       ``moderators`` (``id``, ``isgroup``) or a group with ``canmodcp``, SMF
-      ``moderators`` or ``moderator_groups``;
+      ``moderators`` or ``moderator_groups``, vBulletin ``moderator``;
     * 0 ``member`` otherwise.
 
     ``is_staff`` is level >= 1 and ``status`` the word above; both are
@@ -86,7 +137,8 @@ staff (``is_staff``, ``status``, ``rank_level``)
     without ``usergroups``). ``rank_level`` orders members as an analyst
     would: the ordinary ranks, earned by posting, are the post-count
     thresholds of the package (phpBB ``ranks.rank_min`` of non-special
-    ranks, MyBB ``usertitles.posts``, SMF ``membergroups.min_posts`` >= 0);
+    ranks, MyBB ``usertitles.posts``, SMF ``membergroups.min_posts`` >= 0,
+    vBulletin ``usertitle.minposts``);
     a member's ordinary rank is the number of thresholds at or below its
     number of posts read (at least 1), and with ``L`` thresholds (at least
     1) a moderator ranks ``L + 1``, a global moderator ``L + 2`` and an
@@ -97,9 +149,15 @@ messages
     ``personal_messages(id_pm, id_member_from, msgtime)`` with
     ``pm_recipients(id_pm, id_member)``, message id ``"<pm id>-<recipient>"``;
     MyBB ``privatemessages(pmid, uid, toid, fromid, dateline)``, the
-    recipient's copy (``uid = toid``), message id ``pmid``. The sender's own
-    copy (phpBB's outbox row, MyBB's sent-items copy) and messages to
-    oneself are left out. Without the message tables there are no messages.
+    recipient's copy (``uid = toid``), message id ``pmid``; vBulletin 4
+    ``pmtext(pmtextid, fromuserid, dateline)`` with the recipients' copies in
+    ``pm(pmtextid, userid, folderid)``, folder -1 (the sender's sent copy)
+    left out, message id ``"<pmtextid>-<recipient>"``. The sender's own copy
+    (phpBB's outbox row, MyBB's sent-items copy) and messages to oneself are
+    left out; a copy its recipient deleted is gone from the database. Without
+    the message tables there are no messages. vBulletin 5 keeps its private
+    messages as nodes whose recipients the cited importers do not read, so
+    they are not mapped (no messages).
 
 Privacy
 -------
@@ -112,11 +170,14 @@ parser without becoming Python objects.
 Quotes
 ------
 The one exception, an explicit opt-in: with ``quotes=True`` the post text
-column (phpBB ``post_text``, MyBB ``message``, SMF ``body``) is read, one
+column (phpBB ``post_text``, MyBB ``message``, SMF ``body``, vBulletin 4
+``post.pagetext``, vBulletin 5 ``text.rawtext``) is read, one
 chunk at a time, only to find quote references -- phpBB
 ``[quote=... post_id=N]`` or ``<QUOTE ... post_id="N">``, MyBB
 ``[quote='name' pid='N']``, SMF ``[quote author=... link=msg=N]`` or
-``link=topic=T.msgN`` -- and only the first referenced post id of each post
+``link=topic=T.msgN``, vBulletin ``[QUOTE=name;N]`` (vBulletin 5 also
+``;nN``; quotes escaped as a dump writes them, ``post_id=\\"N\\"``, too) --
+and only the first referenced post id of each post
 is kept, as its ``reply_to``; the text itself is dropped at once.
 
 Reading
@@ -171,6 +232,8 @@ class Table:
     columns: dict
     required: bool = True
     text: str | None = None
+    quotes_only: bool = False   # read only with quotes=True (a table that exists for its text)
+    optional: dict = field(default_factory=dict)   # our column -> theirs, read when the table has it
 
 
 @dataclass(frozen=True)
@@ -230,7 +293,8 @@ SOFTWARE: dict[str, Software] = {
                                         "created_at": "poster_time"}, text="body"),
             "threads": Table("topics", {"thread_id": "id_topic", "subforum_id": "id_board",
                                         "author_id": "id_member_started", "first_post": "id_first_msg"}),
-            "subforums": Table("boards", {"subforum_id": "id_board", "parent_id": "id_parent"}),
+            "subforums": Table("boards", {"subforum_id": "id_board", "parent_id": "id_parent"},
+                               optional={"access": "member_groups"}),
             "members": Table("members", {"member_id": "id_member", "group_id": "id_group",
                                          "additional": "additional_groups", "joined_at": "date_registered",
                                          "last_seen_at": "last_login"}),
@@ -242,7 +306,47 @@ SOFTWARE: dict[str, Software] = {
             "pm_to": Table("pm_recipients", {"pm_id": "id_pm", "recipient_id": "id_member"}, False),
         },
         quote=r"""\[quote[^\]]*?\blink=(?:msg=([0-9]+)|topic=[0-9]+\.msg([0-9]+))"""),
+    # vBulletin 4: no published schema; the tables and columns the open-source
+    # importers read (see the module docstring).
+    "vbulletin4": Software(
+        "vbulletin4", "vBulletin 4", "open-source importers (module docstring)", "", 0, {
+            "posts": Table("post", {"post_id": "postid", "thread_id": "threadid", "author_id": "userid",
+                                    "created_at": "dateline", "reply_to": "parentid"}, text="pagetext"),
+            "threads": Table("thread", {"thread_id": "threadid", "subforum_id": "forumid",
+                                        "author_id": "postuserid", "created_at": "dateline"}),
+            "subforums": Table("forum", {"subforum_id": "forumid", "parent_id": "parentid"}),
+            "members": Table("user", {"member_id": "userid", "group_id": "usergroupid",
+                                      "additional": "membergroupids", "joined_at": "joindate",
+                                      "last_seen_at": "lastactivity"}),
+            "ranks": Table("usertitle", {"threshold": "minposts"}, False),
+            "moderators": Table("moderator", {"member_id": "userid", "forum_id": "forumid"}, False),
+            "pms": Table("pmtext", {"pm_id": "pmtextid", "sender_id": "fromuserid", "created_at": "dateline"},
+                         False),
+            "pm_to": Table("pm", {"pm_id": "pmtextid", "recipient_id": "userid", "folder": "folderid"}, False),
+        },
+        quote=r"""(?i)\[quote=[^\];\]]*;\s*([0-9]+)\s*\]"""),
+    # vBulletin 5: every post, topic and channel is a row of `node`, typed by
+    # `contenttype.class`; see the module docstring.
+    "vbulletin5": Software(
+        "vbulletin5", "vBulletin 5", "open-source importers (module docstring)", "", 0, {
+            "nodes": Table("node", {"node_id": "nodeid", "type_id": "contenttypeid", "parent_id": "parentid",
+                                    "author_id": "userid", "created_at": "publishdate"}),
+            "types": Table("contenttype", {"type_id": "contenttypeid", "class": "class"}),
+            "members": Table("user", {"member_id": "userid", "group_id": "usergroupid",
+                                      "additional": "membergroupids", "joined_at": "joindate",
+                                      "last_seen_at": "lastactivity"}),
+            "texts": Table("text", {"node_id": "nodeid"}, False, text="rawtext", quotes_only=True),
+            "ranks": Table("usertitle", {"threshold": "minposts"}, False),
+            "moderators": Table("moderator", {"member_id": "userid"}, False),
+        },
+        quote=r"""(?i)\[quote=[^\];\]]*;\s*n?([0-9]+)\s*\]"""),
 }
+
+#: Fixed staff groups of the packages whose groups carry no permission
+#: column we read: group id -> staff level (3 administrator, 2 global
+#: moderator). SMF: groups 1 and 2 of its install schema; vBulletin: the
+#: default usergroups 6 (Administrators) and 5 (Super Moderators).
+_FIXED_STAFF_GROUPS = {"smf": {1: 3, 2: 2}, "vbulletin4": {6: 3, 5: 2}, "vbulletin5": {6: 3, 5: 2}}
 
 _STATUS = {3: "administrator", 2: "global moderator", 1: "moderator", 0: "member"}
 
@@ -418,7 +522,7 @@ def _detect(names: list[str], software: str, prefix: str | None, label: str) -> 
                      label)
     if software == "auto":
         what = "with prefix " + repr(prefix) if prefix is not None else "with any prefix"
-        raise _fatal("posts", None, f"no phpBB 3.x, MyBB 1.8 or SMF 2.x schema recognised {what}; "
+        raise _fatal("posts", None, f"no phpBB 3.x, MyBB 1.8, SMF 2.x or vBulletin 4/5 schema recognised {what}; "
                      f"the database has tables {_shown(names)}", label)
     sw = SOFTWARE[software]
     p = sw.default_prefix if prefix is None else prefix
@@ -465,6 +569,8 @@ def _read(source, sw: Software, prefix: str, quotes: bool) -> tuple[dict, list[s
     wanted, roles, transforms, absent = {}, {}, {}, []
     dump = isinstance(source, _Dump)
     for role, t in sw.tables.items():
+        if t.quotes_only and not quotes:
+            continue
         full = prefix + t.name
         if full not in present:
             if t.required:
@@ -473,6 +579,8 @@ def _read(source, sw: Software, prefix: str, quotes: bool) -> tuple[dict, list[s
             continue
         have = source.columns(full)
         cols = list(t.columns.values())
+        extra = {ours: theirs for ours, theirs in t.optional.items() if theirs in have}
+        cols += list(extra.values())
         if quotes and t.text:
             cols.append(t.text)
             transforms[(full, t.text)] = _quote_finder(sw, dump)
@@ -481,15 +589,15 @@ def _read(source, sw: Software, prefix: str, quotes: bool) -> tuple[dict, list[s
             raise _fatal(full, missing[0], f"column {', '.join(missing)} missing from {full} "
                          f"({sw.title} schema, {sw.schema})", source.label)
         wanted[full] = cols
-        roles[full] = (role, t)
+        roles[full] = (role, t, extra)
     if dump:
         got = source.read_all(wanted, transforms)
     else:
         got = {full: source.read(full, cols, {c: f for (tb, c), f in transforms.items() if tb == full})
                for full, cols in wanted.items()}
     out = {}
-    for full, (role, t) in roles.items():
-        data = {ours: _series(got[full][theirs]) for ours, theirs in t.columns.items()}
+    for full, (role, t, extra) in roles.items():
+        data = {ours: _series(got[full][theirs]) for ours, theirs in {**t.columns, **extra}.items()}
         if quotes and t.text:
             data["quote"] = _series(got[full][t.text])
         out[role] = pd.DataFrame(data)
@@ -556,7 +664,7 @@ def _staff(sw: Software, raw: dict, members: pd.DataFrame) -> tuple[np.ndarray, 
             for gid, a, s, m in zip(g["group_id"], _truthy(g["admin"]), _truthy(g["global_mod"]), _truthy(g["mod"])):
                 group_level[int(gid)] = 3 if a else 2 if s else 1 if m else 0
     else:
-        group_level = {1: 3, 2: 2}
+        group_level = dict(_FIXED_STAFF_GROUPS[sw.key])
     # Moderators named per member or per group.
     mod_groups: set[int] = set()
     mod_members = pd.Series([], dtype="Int64")
@@ -570,6 +678,11 @@ def _staff(sw: Software, raw: dict, members: pd.DataFrame) -> tuple[np.ndarray, 
             mod_members = md["member_id"]
             if "group_id" in md:
                 mod_groups |= set(md["group_id"].dropna().astype(int)) - {0}
+            if "forum_id" in md:
+                # vBulletin 4: a moderator row of forum -1 is a super moderator
+                supermod = (md["forum_id"] == -1).fillna(False).to_numpy(dtype=bool)
+                r = row_of.reindex(md["member_id"][supermod].dropna().to_numpy()).dropna().to_numpy(dtype=np.int64)
+                level[r] = np.maximum(level[r], 2)
     if "moderator_groups" in raw:
         mod_groups |= set(raw["moderator_groups"]["group_id"].dropna().astype(int))
     for gid in mod_groups:
@@ -592,6 +705,32 @@ def _thresholds(sw: Software, raw: dict) -> np.ndarray:
     t = t.dropna()
     t = t[t >= 0]
     return np.unique(t.to_numpy(dtype=np.int64))
+
+
+def _min_rank(sw: Software, raw: dict, boards: pd.DataFrame, thresholds: np.ndarray) -> tuple[pd.Series, int]:
+    """SMF: the lowest ``rank_level`` that opens each board, from
+    ``boards.member_groups``, where every group allowed is a post-count group
+    (its rank: its threshold's position) or a staff group (moderator ``L +
+    1``, global moderator ``L + 2``, administrator ``L + 3``); missing when a
+    board admits guests (-1), regular members (0) or another group."""
+    out = pd.Series(pd.NA, index=boards.index, dtype="Int64")
+    if sw.key != "smf" or "access" not in boards or "ranks" not in raw:
+        return out, 0
+    rk = raw["ranks"]
+    top = max(len(thresholds), 1)
+    rank_of = {1: top + 3, 2: top + 2}
+    for gid, t in zip(rk["group_id"], rk["threshold"]):
+        if pd.notna(gid) and pd.notna(t) and t >= 0:
+            rank_of[int(gid)] = max(int(np.searchsorted(thresholds, int(t), side="right")), 1)
+    if "moderator_groups" in raw:
+        for gid in raw["moderator_groups"]["group_id"].dropna().astype(int):
+            rank_of.setdefault(int(gid), top + 1)
+    pairs = _group_list(boards["access"])
+    for row, groups in pairs.groupby("row")["group"]:
+        ranks = [rank_of.get(int(g)) for g in groups]
+        if ranks and all(r is not None for r in ranks):
+            out.iloc[int(row)] = min(ranks)
+    return out, int(out.notna().sum())
 
 
 def _clear_replies(posts: pd.DataFrame) -> tuple[pd.Series, int]:
@@ -618,9 +757,74 @@ def _clear_replies(posts: pd.DataFrame) -> tuple[pd.Series, int]:
     return out, int(len(cleared))
 
 
+def _vb5_raw(raw: dict, quotes: bool) -> tuple[dict, int]:
+    """vBulletin 5's nodes as the posts, threads and subforums roles, and the
+    number of Text nodes left out (not below a channel through Text nodes:
+    private messages, albums...)."""
+    nodes = raw["nodes"]
+    types = raw["types"]
+    cls = pd.Series(types["class"].astype(_STRING).to_numpy(), index=pd.Index(types["type_id"]))
+    kind = pd.Series(cls.reindex(nodes["type_id"].to_numpy()).to_numpy(), dtype=_STRING)
+    is_channel = (kind == "Channel").fillna(False).to_numpy(dtype=bool)
+    is_text = (kind == "Text").fillna(False).to_numpy(dtype=bool)
+    row_of = pd.Series(np.arange(len(nodes)), index=pd.Index(nodes["node_id"])).groupby(level=0).first()
+    parent_row = row_of.reindex(nodes["parent_id"].to_numpy()).to_numpy(dtype=np.float64, na_value=np.nan)
+    parent_row = np.where(np.isnan(parent_row), -1, parent_row).astype(np.int64)
+    has_parent = parent_row >= 0
+    parent_is_channel = np.zeros(len(nodes), dtype=bool)
+    parent_is_channel[has_parent] = is_channel[parent_row[has_parent]]
+    starter = is_text & parent_is_channel                      # a topic: its first post
+    # the topic of every Text node: climb through Text parents (a reply's
+    # parent is its topic, a comment's parent a reply)
+    topic = np.where(starter, np.arange(len(nodes)), -1)
+    cur = np.where(is_text & ~starter & has_parent, parent_row, -1)
+    for _ in range(64):
+        pending = (topic < 0) & (cur >= 0)
+        if not pending.any():
+            break
+        idx = np.flatnonzero(pending)
+        at = cur[idx]
+        found = starter[at]
+        topic[idx[found]] = at[found]
+        climb = ~found & is_text[at] & (parent_row[at] >= 0)
+        cur[idx[~found]] = -1
+        cur[idx[climb]] = parent_row[at[climb]]
+    is_post = is_text & (topic >= 0)
+    left_out = int((is_text & ~is_post).sum())
+    rows = np.flatnonzero(is_post)
+
+    def take(col, at):
+        return nodes[col].iloc[at].reset_index(drop=True)
+
+    comment = parent_row[rows] != topic[rows]                     # a comment answers the reply it is under
+    reply = take("node_id", np.where(comment, parent_row[rows], 0))
+    posts = pd.DataFrame({"post_id": take("node_id", rows), "thread_id": take("node_id", topic[rows]),
+                          "author_id": take("author_id", rows), "created_at": take("created_at", rows),
+                          "reply_to": reply.mask(~comment)})
+    if quotes and "texts" in raw:
+        tx = raw["texts"]
+        q = pd.Series(tx["quote"].to_numpy(), index=pd.Index(tx["node_id"])).groupby(level=0).first()
+        posts["quote"] = pd.Series(q.reindex(posts["post_id"].to_numpy()).to_numpy(), dtype=tx["quote"].dtype)
+    srows = np.flatnonzero(starter)
+    threads = pd.DataFrame({"thread_id": take("node_id", srows), "subforum_id": take("parent_id", srows),
+                            "author_id": take("author_id", srows), "created_at": take("created_at", srows)})
+    crows = np.flatnonzero(is_channel)
+    parent_channel = np.zeros(len(crows), dtype=bool)
+    ok = parent_row[crows] >= 0
+    parent_channel[ok] = is_channel[parent_row[crows][ok]]
+    subforums = pd.DataFrame({"subforum_id": take("node_id", crows),
+                              "parent_id": take("parent_id", crows).mask(~parent_channel)})
+    out = {k: v for k, v in raw.items() if k not in ("nodes", "types", "texts")}
+    out.update(posts=posts, threads=threads, subforums=subforums)
+    return out, left_out
+
+
 def _build(sw: Software, raw: dict, quotes: bool) -> tuple[dict, dict]:
     counts: dict[str, int] = {}
     guest = sw.guest
+    counts["nodes_left_out"] = 0
+    if sw.key == "vbulletin5":
+        raw, counts["nodes_left_out"] = _vb5_raw(raw, quotes)
     # posts
     p = raw["posts"]
     by_guest = (p["author_id"] == guest).fillna(False).to_numpy(dtype=bool)
@@ -651,7 +855,10 @@ def _build(sw: Software, raw: dict, quotes: bool) -> tuple[dict, dict]:
                             "author_id": starter, "created_at": created})
     # subforums
     s = raw["subforums"]
-    subforums = pd.DataFrame({"subforum_id": s["subforum_id"], "parent_id": _zero_na(s["parent_id"])})
+    parent = s["parent_id"]
+    if parent.dtype == "Int64":
+        parent = parent.mask((parent <= 0).fillna(False).astype(bool))    # 0, vBulletin -1: no parent
+    subforums = pd.DataFrame({"subforum_id": s["subforum_id"], "parent_id": parent})
     counts["with_parent"] = int(subforums["parent_id"].notna().sum())
     # members
     m = raw["members"]
@@ -674,6 +881,11 @@ def _build(sw: Software, raw: dict, quotes: bool) -> tuple[dict, dict]:
         else pd.array([pd.NA] * len(m), dtype="Int64"),
     })
     counts["staff"] = int((level > 0).sum()) if known else 0
+    subforums["min_rank"], counts["min_rank"] = _min_rank(sw, raw, s, thresholds)
+    # posts of members no longer in the users table (deleted accounts)
+    unknown = ~posts["author_id"].isin(members["member_id"]).to_numpy(dtype=bool)
+    counts["orphan_posts"] = int(unknown.sum())
+    counts["orphan_authors"] = int(posts["author_id"][unknown].nunique())
     # messages
     messages = None
     counts["messages_to_self"] = 0
@@ -688,7 +900,11 @@ def _build(sw: Software, raw: dict, quotes: bool) -> tuple[dict, dict]:
             messages = pd.DataFrame({"message_id": pm["pm_id"], "sender_id": pm["sender_id"],
                                      "recipient_id": pm["recipient_id"], "created_at": pm["created_at"]})
         else:
-            rc = raw["pm_to"].merge(pm, on="pm_id", how="inner")
+            to = raw["pm_to"]
+            if "folder" in to:
+                # vBulletin 4: folder -1 holds the sender's sent copy
+                to = to[~(to["folder"] == -1).fillna(False).to_numpy(dtype=bool)].drop(columns=["folder"])
+            rc = to.merge(pm, on="pm_id", how="inner")
             to_self = (rc["recipient_id"] == rc["sender_id"]).fillna(False).to_numpy(dtype=bool)
             rc = rc[~to_self]
             messages = pd.DataFrame({
@@ -707,10 +923,17 @@ def _build(sw: Software, raw: dict, quotes: bool) -> tuple[dict, dict]:
 def _note(sw: Software, prefix: str, counts: dict, absent: list[str], quotes: bool) -> str:
     text = (f"{sw.title} database (prefix {prefix!r}): read {counts['posts']} posts, {counts['messages']} messages; "
             f"left out {counts['guest_posts']} posts by the guest account (id {sw.guest}); "
-            f"reply_to: {counts['replyto_refs']} from replyto, {counts['quote_refs']} from quotes"
+            f"reply_to: {counts['replyto_refs']} from the reply column, {counts['quote_refs']} from quotes"
             f"{'' if quotes else ' (quotes not read)'}, {counts['reply_to_cleared']} cleared (a post not read, of "
             f"another thread or not earlier); {counts['staff']} staff; {counts['messages_to_self']} messages to "
             f"oneself left out; {counts['with_parent']} subforums with a parent (not kept: no parent column)")
+    if counts.get("min_rank"):
+        text += f"; {counts['min_rank']} subforums with a min_rank from their allowed groups"
+    if counts.get("nodes_left_out"):
+        text += f"; {counts['nodes_left_out']} text nodes not in a forum topic left out"
+    if counts.get("orphan_posts"):
+        text += (f"; {counts['orphan_posts']} posts by {counts['orphan_authors']} authors missing from "
+                 f"{prefix}{sw.tables['members'].name} (deleted members)")
     if absent:
         text += f"; tables absent: {', '.join(absent)}"
     return text
@@ -771,7 +994,7 @@ def database_tables(url, *, software: str = "auto", prefix: str | None = None, q
 
 def read_database(url, *, software: str = "auto", prefix: str | None = None,
                   on_error: Literal["raise", "drop"] = "raise", quotes: bool = False) -> Forum:
-    """Read the database of a phpBB 3.x, MyBB 1.8 or SMF 2.x forum.
+    """Read the database of a phpBB 3.x, MyBB 1.8, SMF 2.x or vBulletin 4/5 forum.
 
     Parameters
     ----------
@@ -783,7 +1006,7 @@ def read_database(url, *, software: str = "auto", prefix: str | None = None,
         ``mariadb://`` (MariaDB/MySQL, with PyMySQL) and ``postgresql://``
         (with psycopg), both in the optional extra ``netanalysis[servers]``;
         see ``netanalysis.forum._servers`` for options and passwords.
-    software : {"auto", "phpbb", "mybb", "smf"}
+    software : {"auto", "phpbb", "mybb", "smf", "vbulletin4", "vbulletin5"}
         The package; ``"auto"`` recognises it from the table names.
     prefix : str, optional
         The table prefix (``"phpbb_"``); recognised when not given.
@@ -827,5 +1050,15 @@ def read_database(url, *, software: str = "auto", prefix: str | None = None,
     try:
         forum = read_forum(tables, on_error=on_error)
     except ForumDataError as exc:
-        raise ForumDataError(list(exc.problems), source=info["source"]) from None
+        problems = list(exc.problems)
+        c = info["counts"]
+        if c["orphan_posts"]:
+            users = info["prefix"] + SOFTWARE[info["software"]].tables["members"].name
+            problems.append(Problem(
+                "posts", "author_id",
+                f"{c['orphan_posts']} posts by {c['orphan_authors']} authors missing from {users} (deleted "
+                "members, whose posts the package kept): read with on_error='drop' to drop them and the replies "
+                "below them, each recorded in report.dropped (row: the position among the posts read, guest "
+                "posts left out; key: the post id)"))
+        raise ForumDataError(problems, source=info["source"]) from None
     return dataclasses.replace(forum, report=forum.report.with_notes(info["note"]))
