@@ -36,8 +36,11 @@ ISOLATION LEVEL REPEATABLE READ READ ONLY``. Table and column names come
 from ``information_schema``; each table's columns are selected with one
 ``SELECT`` through a server-side cursor (PyMySQL's ``SSCursor``, psycopg's
 named cursor: ``DECLARE`` / ``FETCH FORWARD``), :data:`CHUNK` rows at a
-time, so the client never holds a whole table. The transaction is rolled
-back at the end.
+time, so the client never holds a whole table. On PostgreSQL a table whose
+selected columns are all integers (posts, topics, ...) is streamed instead
+by ``COPY (SELECT ...) TO STDOUT`` as CSV, which Arrow parses 32 MB at a
+time: several times faster than building one Python object per value, and
+as read-only (COPY TO reads). The transaction is rolled back at the end.
 
 Drivers (the optional extra ``netanalysis[servers]``): PyMySQL (pure Python)
 for MariaDB/MySQL, psycopg 3 for PostgreSQL (pure Python over the system's
@@ -381,7 +384,7 @@ class _Postgres:
                 if not schema:
                     cur.execute("SELECT current_schema()")
                     schema = cur.fetchone()[0]
-                cur.execute("SELECT table_name, column_name FROM information_schema.columns "
+                cur.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
                             "WHERE table_schema = %s ORDER BY table_name, ordinal_position", (schema,))
                 rows = cur.fetchall()
         except psycopg.Error as exc:
@@ -389,8 +392,11 @@ class _Postgres:
             raise _error(url, f"reading information_schema failed: {_pg_reason(exc)}", self.label) from None
         self.schema = schema
         self._columns: dict[str, list[str]] = {}
-        for table, column in rows:
+        self._integer: set[tuple[str, str]] = set()
+        for table, column, kind in rows:
             self._columns.setdefault(table, []).append(column)
+            if kind in _PG_INTEGERS:
+                self._integer.add((table, column))
         self.names = list(self._columns)
         self._n = 0
 
@@ -403,6 +409,8 @@ class _Postgres:
         sql = (f"SELECT {', '.join(map(_pg_ident, columns))} FROM {_pg_ident(self.schema)}.{_pg_ident(table)}")
         self._n += 1
         try:
+            if not transforms and all((table, c) in self._integer for c in columns):
+                return self._copy_integers(sql, columns)
             with self.con.cursor(name=f"netanalysis_{self._n}") as cur:
                 cur.itersize = CHUNK
                 cur.execute(sql)
@@ -411,6 +419,37 @@ class _Postgres:
             state = getattr(exc, "sqlstate", None)
             raise _error(self.url, f"reading {table} failed: {type(exc).__name__}{f' {state}' if state else ''}",
                          self.label) from None
+
+    def _copy_integers(self, sql: str, columns: list[str]) -> dict[str, pa.ChunkedArray]:
+        """A table of integer columns only, streamed by ``COPY (SELECT ...) TO
+        STDOUT`` as CSV and parsed by Arrow :data:`COPY_BYTES` at a time (no
+        quoted field can hold a line break: every value is a number or
+        empty, i.e. NULL)."""
+        import io
+
+        import pyarrow.csv as pacsv
+
+        read = pacsv.ReadOptions(column_names=columns)
+        convert = pacsv.ConvertOptions(column_types={c: pa.int64() for c in columns})
+        chunks: dict[str, list] = {c: [] for c in columns}
+        pending = bytearray()
+
+        def parse(data: bytes):
+            if data:
+                t = pacsv.read_csv(io.BytesIO(data), read_options=read, convert_options=convert)
+                for c in columns:
+                    chunks[c].extend(t.column(c).chunks)
+
+        with self.con.cursor() as cur:
+            with cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for block in copy:
+                    pending += block
+                    if len(pending) >= COPY_BYTES:
+                        cut = pending.rfind(b"\n") + 1
+                        parse(bytes(pending[:cut]))
+                        del pending[:cut]
+        parse(bytes(pending))
+        return {c: pa.chunked_array(chunks[c], type=pa.int64()) for c in columns}
 
     def close(self):
         con = getattr(self, "con", None)
@@ -424,6 +463,12 @@ class _Postgres:
             except Exception:
                 pass
             self.con = None
+
+
+#: information_schema data types read by COPY as integers.
+_PG_INTEGERS = {"smallint", "integer", "bigint"}
+#: CSV bytes parsed at a time by the COPY path.
+COPY_BYTES = 32 * 2**20
 
 
 def _pg_ident(name: str) -> str:
