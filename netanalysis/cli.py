@@ -462,6 +462,7 @@ def _say_dropped_count(command: str, report) -> None:
 
 
 def cmd_member(args) -> int:
+    from .forum.database import source_label
     from .graphs.ego import UnknownMemberError
     from .report.member import member_profile, write_member_report
 
@@ -473,7 +474,7 @@ def cmd_member(args) -> int:
             profile = member_profile(forum, args.member, radius=args.radius, seed=args.seed)
         except UnknownMemberError as exc:
             raise UserError(str(exc)) from None
-        write_member_report(profile, out, force=args.force, inputs=[src], dataset_name=str(src))
+        write_member_report(profile, out, force=args.force, inputs=[src], dataset_name=source_label(src))
     if not args.quiet:
         print(profile.describe())
         print(f"report: {(out / 'report.html').resolve()}")

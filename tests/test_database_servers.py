@@ -5,6 +5,7 @@ read-only transactions, credentials from the URL, the environment or an
 option/password file and never in any message or written file."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -308,10 +309,33 @@ def test_cli_reads_a_server_and_writes_no_password(pg, maria, tmp_path):
                                                                    S.READER_PASSWORD})
 
 
-@pytest.mark.xfail(strict=True, reason="report/analyze.py names the dataset in summary.json and report.html with "
-                   "str(dataset), the URL as given; it must use netanalysis.forum.database.source_label(dataset)")
 def test_cli_writes_no_password_given_in_the_url(pg, tmp_path):
-    _analyze(pg.url("phpbb"), tmp_path / "out", _env(tmp_path))
+    """The password and user of the URL are nowhere in OUT (summary.json,
+    report.html...); the dataset is named by its label, host and database."""
+    out = tmp_path / "out"
+    _analyze(pg.url("phpbb", query="connect_timeout=10"), out, _env(tmp_path))
+    label = f"postgresql://127.0.0.1:{pg.port}/phpbb"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["parameters"]["dataset"] == label
+    assert label in (out / "report.html").read_text(encoding="utf-8")
+    assert "connect_timeout" not in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_cli_member_writes_no_password_given_in_the_url(pg, tmp_path):
+    """``netanalysis member`` on a server URL with a password: neither it nor
+    the user is in any file written or in what is printed."""
+    cli = [sys.executable, "-m", "netanalysis.cli"]
+    out = tmp_path / "member"
+    done = subprocess.run([*cli, "member", pg.url("phpbb"), "3", "--out", str(out)], capture_output=True,
+                          text=True, timeout=600, env=_env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert S.READER_PASSWORD not in done.stdout + done.stderr
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert (out / "report.html") in files
+    for path in files:
+        data = path.read_bytes()
+        assert S.READER_PASSWORD.encode() not in data and f"{S.READER}:".encode() not in data, path
+    assert f"postgresql://127.0.0.1:{pg.port}/phpbb" in (out / "report.html").read_text(encoding="utf-8")
 
 
 def test_source_label():

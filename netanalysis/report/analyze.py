@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from ..forum import Forum, read_forum
+from ..forum.database import source_label
 from ..forum.validate import check_read_options, dataset_files, dataset_source
 from .._io import atomic_folder, check_output, check_stop, naming_failures, output_lock, write_table
 from ..graphs import InteractionGraph, coparticipation_graph, reply_graph
@@ -738,6 +739,16 @@ def _report(forum, graph, panel, roles, ranked, disruption, summary, label, part
                          "structure only, no message content was read.", s)
 
 
+def report_label(name: str) -> str:
+    """How a report's title names its dataset: a folder or file by its
+    last part, a database URL as :func:`netanalysis.forum.database.source_label`
+    gives it (without user, password or options)."""
+    name = str(name)
+    if "://" in name:
+        return source_label(name)
+    return Path(name).name
+
+
 def _is_int(v) -> bool:
     return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
@@ -810,7 +821,8 @@ def analyze(
         (it holds the marker file ``.netanalysis-output``) or an empty one.
     dataset_name : str, optional
         How the dataset is named in ``summary.json`` and the report (default:
-        the path given).
+        the path given; a database server URL without its user, password
+        and options, :func:`netanalysis.forum.database.source_label`).
     read_options : dict, optional
         Further options of :func:`netanalysis.read_forum` (``orphans``,
         ``time_unit``, ``time_format``, ``encoding``, ``follow_links``),
@@ -847,7 +859,7 @@ def analyze(
     with output_lock(out):
         return _analyze(dataset, out, graph=graph, top=top, seed=seed, format=format, on_error=on_error,
                         stability_repeats=stability_repeats, progress=progress, force=force,
-                        name=str(dataset) if dataset_name is None else str(dataset_name),
+                        name=source_label(dataset) if dataset_name is None else str(dataset_name),
                         read_options=read_options, over_time=bool(over_time))
 
 
@@ -931,7 +943,7 @@ def _analyze(dataset, out: Path, *, graph, top, seed, format, on_error, stabilit
                     for file_name in over.info["files"]:
                         write_table(over.tables[file_name], writing(tmp, file_name), "csv", safe_csv=True)
                 summary["seconds"] = dict(bar.timings)
-                html = _report(forum, g, panel, roles, ranked, disruption, summary, Path(name).name,
+                html = _report(forum, g, panel, roles, ranked, disruption, summary, report_label(name),
                                parts=parts, inner=inner, info=found, over=over)
                 write_graphml(g, writing(tmp, "graph.graphml"), nodes)
                 writing(tmp, "report.html").write_text(html, encoding="utf-8")

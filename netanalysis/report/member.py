@@ -23,7 +23,7 @@ from ..graphs import InteractionGraph, reply_graph
 from ..graphs._common import check_forum
 from ..graphs.ego import ego_network, find_member
 from . import plots
-from .analyze import _versions
+from .analyze import _versions, report_label
 from .html import Section, render_report
 
 __all__ = ["member_profile", "MemberProfile", "write_member_report", "MEMBER_FILES"]
@@ -486,7 +486,7 @@ def write_member_report(profile: MemberProfile, out, *, force: bool = False, inp
     output (``--force`` replaces only such a folder), never inside
     ``inputs``."""
     out = Path(out)
-    label = Path(dataset_name).name if dataset_name else "the forum"
+    label = report_label(dataset_name) if dataset_name else "the forum"
     with atomic_folder(out, overwrite=force, marker="member", inputs=list(inputs)) as tmp, \
             naming_failures(out) as writing:
         write_table(profile.summary().astype({"value": object}), writing(tmp, "profile.csv"), "csv", safe_csv=True)
