@@ -340,6 +340,7 @@ def test_weights_netanalysis_does_not_compute_fall_back(weights, automatic):
             nx.config.backend_priority.algos = ["netanalysis"]
             assert_same(func(G, **options), ref, f"{func.name} {weights}")
         assert interface.CALLS[func.name] == computed, func.name
+        assert interface.DECLINE_LOG[-1][0] == func.name  # declined, and said so
     # PageRank: a zero weight is no edge at all, which netanalysis computes
     if weights == (0.0, 1.0):
         before = interface.CALLS["pagerank"]

@@ -37,6 +37,7 @@ declined call with its reason (tests and the conformance run read them).
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import random
@@ -65,7 +66,24 @@ def _decline(name: str, reason: str) -> str:
 
 def _declined(name: str, reason: str):
     _decline(name, reason)
-    return Unsupported(f"netanalysis backend does not compute this call of {name}: {reason}")
+    exc = Unsupported(f"netanalysis backend does not compute this call of {name}: {reason}")
+    exc.logged = True
+    return exc
+
+
+def _logged(func):
+    """Count and log an ``Unsupported`` raised inside ``func`` (by the
+    conversion's weight checks, say) as a decline of ``func``."""
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except Unsupported as exc:
+            if not getattr(exc, "logged", False):
+                _decline(func.__name__, str(exc))
+                exc.logged = True
+            raise
+    return run
 
 
 def _lengths(G: NetanalysisGraph, weight):
@@ -433,7 +451,7 @@ def degree_centrality(G):
     return {v: d * s for v, d in zip(G.nodes, degrees)}
 
 
-_FUNCTIONS = {f.__name__: f for f in (
+_FUNCTIONS = {f.__name__: _logged(f) for f in (
     betweenness_centrality, betweenness_centrality_subset, closeness_centrality,
     harmonic_centrality, pagerank, eigenvector_centrality, katz_centrality, hits, core_number,
     clustering, constraint, effective_size, degree_centrality,
@@ -632,16 +650,16 @@ class BackendInterface:
     can_run = staticmethod(can_run)
     should_run = staticmethod(should_run)
 
-    betweenness_centrality = staticmethod(betweenness_centrality)
-    betweenness_centrality_subset = staticmethod(betweenness_centrality_subset)
-    closeness_centrality = staticmethod(closeness_centrality)
-    harmonic_centrality = staticmethod(harmonic_centrality)
-    pagerank = staticmethod(pagerank)
-    eigenvector_centrality = staticmethod(eigenvector_centrality)
-    katz_centrality = staticmethod(katz_centrality)
-    hits = staticmethod(hits)
-    core_number = staticmethod(core_number)
-    clustering = staticmethod(clustering)
-    constraint = staticmethod(constraint)
-    effective_size = staticmethod(effective_size)
-    degree_centrality = staticmethod(degree_centrality)
+    betweenness_centrality = staticmethod(_FUNCTIONS["betweenness_centrality"])
+    betweenness_centrality_subset = staticmethod(_FUNCTIONS["betweenness_centrality_subset"])
+    closeness_centrality = staticmethod(_FUNCTIONS["closeness_centrality"])
+    harmonic_centrality = staticmethod(_FUNCTIONS["harmonic_centrality"])
+    pagerank = staticmethod(_FUNCTIONS["pagerank"])
+    eigenvector_centrality = staticmethod(_FUNCTIONS["eigenvector_centrality"])
+    katz_centrality = staticmethod(_FUNCTIONS["katz_centrality"])
+    hits = staticmethod(_FUNCTIONS["hits"])
+    core_number = staticmethod(_FUNCTIONS["core_number"])
+    clustering = staticmethod(_FUNCTIONS["clustering"])
+    constraint = staticmethod(_FUNCTIONS["constraint"])
+    effective_size = staticmethod(_FUNCTIONS["effective_size"])
+    degree_centrality = staticmethod(_FUNCTIONS["degree_centrality"])
