@@ -190,9 +190,10 @@ def _betweenness_pruned(mat: sp.csr_array, weighted: bool, directed: bool, *,
     to_parent = (out_deg[leaves] > 0).astype(np.float64)
     from_parent = (in_deg[leaves] > 0).astype(np.float64)
     par = parent[leaves]
-    in_leaves = np.bincount(par, weights=to_parent, minlength=n)
-    out_leaves = np.bincount(par, weights=from_parent, minlength=n)
-    both = np.bincount(par, weights=to_parent * from_parent, minlength=n)
+    # float even without leaves (bincount of nothing gives integers)
+    in_leaves = np.bincount(par, weights=to_parent, minlength=n).astype(np.float64)
+    out_leaves = np.bincount(par, weights=from_parent, minlength=n).astype(np.float64)
+    both = np.bincount(par, weights=to_parent * from_parent, minlength=n).astype(np.float64)
     bc = (in_leaves * out_leaves - both).astype(np.float64)
     keep = np.flatnonzero(~removed & (deg > 0))
     if len(keep):
