@@ -77,6 +77,9 @@ _LAZY: dict[str, str] = {
     # the report
     **dict.fromkeys(["analyze", "Analysis", "check_parameters"], _REPORT),
     **dict.fromkeys(["member_profile", "MemberProfile"], "netanalysis.report.member"),
+    "MultiAnalysis": "netanalysis.report.multiforum",
+    # the Dask backend: the module itself, callable (with na.distributed(client):)
+    "distributed": "netanalysis.distributed",
 }
 
 __all__ = [*_LAZY, "__version__"]

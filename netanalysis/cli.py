@@ -409,7 +409,9 @@ def _show_progress(args) -> bool:
 def cmd_analyze(args) -> int:
     from .report.analyze import analyze, check_parameters
 
-    src, out = dataset_source(args.dataset), Path(args.out)
+    if len(args.dataset) > 1:
+        return _analyze_fora(args)
+    src, out = dataset_source(args.dataset[0]), Path(args.out)
     try:
         check_parameters(graph=args.graph, top=args.top, seed=args.seed, format=args.format,
                          on_error=args.on_error, stability_repeats=args.stability_repeats)
@@ -428,6 +430,44 @@ def cmd_analyze(args) -> int:
         print(f"report: {(out / 'report.html').resolve()}")
     _say_warnings("analyze", result.forum.report)
     _say_dropped("analyze", _dropped(result.forum.report), out / DROPPED_FILE, _dropped(result.forum.report, "cleared"))
+    return EXIT_OK
+
+
+def _analyze_fora(args) -> int:
+    """``netanalysis analyze A B ... --out OUT``: each dataset into OUT/<name>/
+    and the combined report (netanalysis.report.multiforum)."""
+    from .report.analyze import check_parameters
+    from .report.multiforum import analyze_fora, prepare
+
+    out = Path(args.out)
+    try:
+        check_parameters(graph=args.graph, top=args.top, seed=args.seed, format=args.format,
+                         on_error=args.on_error, stability_repeats=args.stability_repeats)
+        names, sources = prepare(args.dataset)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    options = _read_options(args)
+    inputs = [f for src in sources for f in dataset_files(src)]
+    with _output(out, inputs, args.force):
+        result = analyze_fora(
+            dict(zip(names, sources)), out, graph=args.graph, top=args.top, seed=args.seed, format=args.format,
+            on_error=args.on_error, stability_repeats=args.stability_repeats,
+            progress=_show_progress(args), force=args.force, read_options=options,
+            over_time=args.over_time,
+        )
+    if not args.quiet:
+        for name, analysis in result.analyses.items():
+            print(f"analysed {name}: {analysis.forum!r}: {analysis.graph!r}")
+        link = result.summary["linking"]
+        print(f"linked across fora: {link['linked_members']} members, {link['active_in_several']} active in more "
+              f"than one forum, {link['key_actors_active_in_several']} of them key actors")
+        print(f"report: {(out / 'report.html').resolve()}")
+    for name, analysis in result.analyses.items():
+        _say_warnings(f"analyze ({name})", analysis.forum.report)
+        _say_dropped(f"analyze ({name})", _dropped(analysis.forum.report), out / name / DROPPED_FILE,
+                     _dropped(analysis.forum.report, "cleared"))
+    for w in result.warnings:
+        print(f"netanalysis analyze: warning: {w}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -553,7 +593,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_generate)
 
     a = sub.add_parser("analyze", help="graphs, centrality, roles, key actors, disruption and an HTML report")
-    a.add_argument("dataset", help="dataset folder (never written to)")
+    a.add_argument("dataset", nargs="+",
+                   help="dataset folder (never written to); several datasets are each analysed into "
+                        "OUT/NAME/ (NAME: the folder's or file's name) with a combined report OUT/report.html "
+                        "of the members linked across the fora (same member id)")
     a.add_argument("--out", required=True, help="output folder (created)")
     a.add_argument("--graph", choices=("reply", "coparticipation"), default="reply",
                    help="graph of the measures (default: reply)")

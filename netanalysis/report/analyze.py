@@ -40,9 +40,11 @@ XML cannot hold escaped).
 from __future__ import annotations
 
 import json
+import os
 import platform
 import time
 from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -797,13 +799,19 @@ def analyze(
     dataset_name: str | None = None,
     read_options: dict | None = None,
     over_time: bool = False,
-) -> Analysis:
+):
     """Run every stage on ``dataset`` and write the results into ``out``.
 
     Parameters
     ----------
-    dataset : path
-        A dataset folder (see :func:`netanalysis.read_forum`).
+    dataset : path, or a list or mapping of paths
+        A dataset folder (see :func:`netanalysis.read_forum`), a dump or
+        SQLite file or a database URL (:func:`netanalysis.read_database`).
+        Several datasets (a list, or a mapping ``{name: dataset}`` naming
+        their folders) are each analysed as one into ``out / name`` and
+        linked across fora in a combined report ``out / "report.html"``
+        (see :mod:`netanalysis.report.multiforum`); a list of one dataset is
+        analysed as that dataset alone.
     out : path
         The output folder; created, refused when it exists unless ``force``,
         and never inside ``dataset``.
@@ -822,7 +830,8 @@ def analyze(
     dataset_name : str, optional
         How the dataset is named in ``summary.json`` and the report (default:
         the path given; a database server URL without its user, password
-        and options, :func:`netanalysis.forum.database.source_label`).
+        and options, :func:`netanalysis.forum.database.source_label`). Not
+        with several datasets (name them with a mapping).
     read_options : dict, optional
         Further options of :func:`netanalysis.read_forum` (``orphans``,
         ``time_unit``, ``time_format``, ``encoding``, ``follow_links``),
@@ -839,12 +848,53 @@ def analyze(
         does not allow (fewer than two months, or than two windows) is
         skipped with its reason in the report and ``summary.json``.
 
+    Returns
+    -------
+    Analysis
+        For one dataset; for several a
+        :class:`netanalysis.report.multiforum.MultiAnalysis` (each forum's
+        Analysis and the linked fora).
+
     Every parameter and the output location are checked before any work
     (``ValueError``; :class:`netanalysis._io.OutputError` for the
     output); a second run into the same ``out`` while this one runs is
     refused at once.
     """
+    if _several(dataset):
+        if not isinstance(dataset, Mapping) and len(dataset) == 1:
+            dataset = dataset[0]
+        else:
+            from .multiforum import analyze_fora
+
+            return analyze_fora(dataset, out, force=force, progress=progress, dataset_name=dataset_name,
+                                graph=graph, top=top, seed=seed, format=format, on_error=on_error,
+                                stability_repeats=stability_repeats, read_options=read_options,
+                                over_time=over_time)
     dataset, out = dataset_source(dataset), Path(out)
+    checked = _checked_options(graph=graph, top=top, seed=seed, format=format, on_error=on_error,
+                               stability_repeats=stability_repeats, read_options=read_options,
+                               over_time=over_time)
+    check_output(out, overwrite=force, inputs=dataset_files(dataset))
+    with output_lock(out):
+        return _analyze(dataset, out, progress=progress, force=force,
+                        name=source_label(dataset) if dataset_name is None else str(dataset_name), **checked)
+
+
+def _several(dataset) -> bool:
+    """True for a list, tuple or mapping of datasets (refusing a mapping of
+    tables, which analyze does not read)."""
+    if isinstance(dataset, Mapping):
+        for name, value in dataset.items():
+            if not isinstance(value, (str, os.PathLike)):
+                raise TypeError(f"analyze: dataset[{name!r}] is a {type(value).__name__}; a mapping gives "
+                                "several datasets by name, each a folder, file or database URL")
+        return True
+    return isinstance(dataset, (list, tuple))
+
+
+def _checked_options(*, graph="reply", top=50, seed=0, format="csv", on_error="raise", stability_repeats=10,
+                     read_options=None, over_time=False) -> dict:
+    """The options of :func:`_analyze`, each checked (``ValueError``)."""
     check_parameters(graph=graph, top=top, seed=seed, format=format, on_error=on_error,
                      stability_repeats=stability_repeats)
     read_options = dict(read_options or {})
@@ -855,12 +905,8 @@ def analyze(
     check_read_options(on_error=on_error, **read_options)
     if not isinstance(over_time, (bool, np.bool_)):
         raise ValueError(f"over_time must be True or False, not {over_time!r}")
-    check_output(out, overwrite=force, inputs=dataset_files(dataset))
-    with output_lock(out):
-        return _analyze(dataset, out, graph=graph, top=top, seed=seed, format=format, on_error=on_error,
-                        stability_repeats=stability_repeats, progress=progress, force=force,
-                        name=source_label(dataset) if dataset_name is None else str(dataset_name),
-                        read_options=read_options, over_time=bool(over_time))
+    return {"graph": graph, "top": top, "seed": seed, "format": format, "on_error": on_error,
+            "stability_repeats": stability_repeats, "read_options": read_options, "over_time": bool(over_time)}
 
 
 def _analyze(dataset, out: Path, *, graph, top, seed, format, on_error, stability_repeats, progress,
