@@ -12,7 +12,10 @@ split their work into a fixed number of chunks (item ``i`` goes to chunk
 ``i % n_chunks``), each chunk with its own work arrays, and write one
 result per item: results do not depend on the number of threads.
 Traversals reset only the nodes they touched, so one traversal costs time
-proportional to the part of the graph it reaches.
+proportional to the part of the graph it reaches. The breadth-first search
+and the union-find are the measures' own (``measures/_traversal.py``:
+:func:`_bfs` with a mask of removed nodes, :func:`_bfs_multi`,
+:func:`_union`); what stays here is what only key players need.
 """
 from __future__ import annotations
 
@@ -21,12 +24,25 @@ from numba import prange
 
 from .._numba import SEARCHES, dual_kernel
 from .._numba import jit as _jit
+from ..measures._traversal import _bfs, _bfs_multi, _union
 
 __all__: list[str] = []
 
 
 # ---------------------------------------------------------------------------
 # fragmentation: component sizes after removing each node
+
+
+@_jit(inline=True)
+def _dfs_enter(w, clock, top, indptr, disc, low, visit, size, cursor, stack):
+    """Discover ``w`` at time ``clock`` in the depth-first search of
+    :func:`_removal_pair_counts` and push it at ``stack[top]``."""
+    disc[w] = clock
+    low[w] = clock
+    visit[clock] = w
+    size[w] = 1
+    cursor[w] = indptr[w]
+    stack[top] = w
 
 
 @_jit()
@@ -59,13 +75,8 @@ def _removal_pair_counts(indptr, indices, removed):
         if removed[r] or disc[r] >= 0:
             continue
         first = clock
-        disc[r] = clock
-        low[r] = clock
-        visit[clock] = r
+        _dfs_enter(r, clock, 0, indptr, disc, low, visit, size, cursor, stack)
         clock += 1
-        size[r] = 1
-        cursor[r] = indptr[r]
-        stack[0] = r
         top = 1
         while top > 0:
             v = stack[top - 1]
@@ -76,13 +87,8 @@ def _removal_pair_counts(indptr, indices, removed):
                     continue
                 if disc[w] < 0:
                     parent[w] = v
-                    disc[w] = clock
-                    low[w] = clock
-                    visit[clock] = w
+                    _dfs_enter(w, clock, top, indptr, disc, low, visit, size, cursor, stack)
                     clock += 1
-                    size[w] = 1
-                    cursor[w] = indptr[w]
-                    stack[top] = w
                     top += 1
                 elif w != parent[v] and disc[w] < low[v]:
                     low[v] = disc[w]
@@ -111,26 +117,43 @@ def _removal_pair_counts(indptr, indices, removed):
 
 
 @_jit()
-def _find(root, x):
-    while root[x] != x:
-        root[x] = root[root[x]]
-        x = root[x]
-    return x
+def _add_back(indptr, indices, active, root, size, v):
+    """Put ``v`` back into the graph: mark it active and merge its set with
+    those of its active neighbours (:func:`_union`). Returns ``(pairs,
+    merges, largest)``: the ordered pairs of nodes newly connected (twice
+    the product of the sizes of each two sets merged), the number of merges
+    and the size of ``v``'s set now."""
+    active[v] = True
+    pairs = 0
+    merges = 0
+    largest = 1
+    for e in range(indptr[v], indptr[v + 1]):
+        w = indices[e]
+        if active[w] and w != v:
+            product, merged = _union(root, size, v, w)
+            if product > 0:
+                pairs += 2 * product
+                merges += 1
+                largest = merged
+    return pairs, merges, largest
 
 
 @_jit()
 def _removal_profile(indptr, indices, order, n_removed):
     """Component figures of ``G - order[:c]`` for every ``c = 0..n_removed``.
 
-    Nodes are added back in reverse removal order into a union-find
-    structure, so the whole profile costs about one pass over the edges.
-    Returns ``(largest, n_components, pairs)`` arrays of length
+    Nodes are added back into a union-find structure (:func:`_add_back`):
+    first those never removed, by index, then ``order[n_removed - 1]``,
+    ..., ``order[0]``, so the whole profile costs about one pass over the
+    edges. The figures depend only on the components, not on the order of
+    the merges. Returns ``(largest, n_components, pairs)`` arrays of length
     ``n_removed + 1``: the largest component's size, the number of
     components (isolated nodes count) and ``sum_k s_k (s_k - 1)``."""
     n = indptr.shape[0] - 1
-    active = np.ones(n, np.bool_)
+    removed = np.zeros(n, np.bool_)
     for i in range(n_removed):
-        active[order[i]] = False
+        removed[order[i]] = True
+    active = np.zeros(n, np.bool_)
     root = np.arange(n)
     size = np.ones(n, np.int64)
     largest = np.zeros(n_removed + 1, np.int64)
@@ -139,50 +162,19 @@ def _removal_profile(indptr, indices, order, n_removed):
     comps = 0
     big = 0
     total = 0
-    for v in range(n):
-        if active[v]:
-            comps += 1
-            big = max(big, 1)
-    for v in range(n):
-        if not active[v]:
-            continue
-        for e in range(indptr[v], indptr[v + 1]):
-            w = indices[e]
-            if w < v and active[w]:
-                a = _find(root, v)
-                b = _find(root, w)
-                if a != b:
-                    if size[a] < size[b]:
-                        a, b = b, a
-                    total += 2 * size[a] * size[b]
-                    size[a] += size[b]
-                    root[b] = a
-                    comps -= 1
-                    if size[a] > big:
-                        big = size[a]
-    largest[n_removed] = big
-    n_comp[n_removed] = comps
-    pairs[n_removed] = total
-    for c in range(n_removed - 1, -1, -1):
-        v = order[c]
-        active[v] = True
-        comps += 1
-        if big < 1:
-            big = 1
-        for e in range(indptr[v], indptr[v + 1]):
-            w = indices[e]
-            if active[w] and w != v:
-                a = _find(root, v)
-                b = _find(root, w)
-                if a != b:
-                    if size[a] < size[b]:
-                        a, b = b, a
-                    total += 2 * size[a] * size[b]
-                    size[a] += size[b]
-                    root[b] = a
-                    comps -= 1
-                    if size[a] > big:
-                        big = size[a]
+    for c in range(n_removed, -1, -1):
+        if c == n_removed:
+            for v in range(n):
+                if not removed[v]:
+                    p, merges, now = _add_back(indptr, indices, active, root, size, v)
+                    total += p
+                    comps += 1 - merges
+                    big = max(big, now)
+        else:
+            p, merges, now = _add_back(indptr, indices, active, root, size, order[c])
+            total += p
+            comps += 1 - merges
+            big = max(big, now)
         largest[c] = big
         n_comp[c] = comps
         pairs[c] = total
@@ -194,34 +186,19 @@ def _removal_profile(indptr, indices, order, n_removed):
 
 
 @_jit()
-def _harmonic_from(indptr, indices, removed, extra, s, dist, queue):
-    """Sum of ``1 / d(s, t)`` over the nodes ``t != s`` that ``s`` reaches
-    in ``G - removed - {extra}`` (``extra = -1``: none). Leaves ``dist`` at
-    ``inf`` everywhere on return."""
-    dist[s] = 0.0
-    queue[0] = s
-    head = 0
-    tail = 1
+def _harmonic_sum(order, count, dist):
+    """Sum of ``1 / dist[t]`` over the nodes ``order[1:count]`` reached by a
+    search from ``order[0]``, in the order they were reached."""
     total = 0.0
-    while head < tail:
-        v = queue[head]
-        head += 1
-        dv1 = dist[v] + 1.0
-        for e in range(indptr[v], indptr[v + 1]):
-            w = indices[e]
-            if dist[w] == np.inf and not removed[w] and w != extra:
-                dist[w] = dv1
-                total += 1.0 / dv1
-                queue[tail] = w
-                tail += 1
-    for i in range(tail):
-        dist[queue[i]] = np.inf
+    for i in range(1, count):
+        total += 1.0 / dist[order[i]]
     return total
 
 
 @dual_kernel(kind=SEARCHES)
 def _harmonic_matrix_kernel(indptr, indices, removed, extras, sources, n_chunks):
-    """``out[i, j]``: harmonic sum of source ``sources[j]`` in
+    """``out[i, j]``: harmonic sum (``sum 1 / d(s, t)`` over the nodes
+    ``t != s`` that ``s`` reaches) of source ``s = sources[j]`` in
     ``G - removed - {extras[i]}`` (``extras[i] = -1`` removes nothing more);
     NaN where the source itself is removed."""
     n = indptr.shape[0] - 1
@@ -231,7 +208,10 @@ def _harmonic_matrix_kernel(indptr, indices, removed, extras, sources, n_chunks)
     total = n_extra * n_src
     for c in prange(n_chunks):
         dist = np.full(n, np.inf)
-        queue = np.empty(n, np.int64)
+        order = np.empty(n, np.int64)
+        # each chunk its own mask: the extra node is blocked in it for the
+        # one search, and the caller's mask is shared by the threads
+        blocked = removed.copy()
         for item in range(c, total, n_chunks):
             i = item // n_src
             j = item - i * n_src
@@ -239,8 +219,15 @@ def _harmonic_matrix_kernel(indptr, indices, removed, extras, sources, n_chunks)
             x = extras[i]
             if removed[s] or s == x:
                 out[i, j] = np.nan
-            else:
-                out[i, j] = _harmonic_from(indptr, indices, removed, x, s, dist, queue)
+                continue
+            if x >= 0:
+                blocked[x] = True
+            count = _bfs(indptr, indices, blocked, None, s, dist, None, None, order, None, None)
+            out[i, j] = _harmonic_sum(order, count, dist)
+            for t in range(count):
+                dist[order[t]] = np.inf
+            if x >= 0:
+                blocked[x] = removed[x]
     return out
 
 
@@ -346,46 +333,28 @@ def _pair_distances_kernel(indptr, indices, rindptr, rindices, removed, sources,
 
 @_jit()
 def _harmonic_drops_from(indptr, indices, removed, candidates, s, out, j,
-                         dist, npar, queue, dp, nd, dom, touched):
+                         dist, order, npar, dp, nd, dom, touched):
     """Column ``j`` of :func:`_harmonic_drops_kernel` for source ``s``.
 
-    One breadth-first search of ``G - removed`` from ``s`` records the
-    distances and, for each node, its number of parents in the
-    shortest-path DAG. Removing ``v`` changes the distance of exactly the
-    nodes it dominates in that DAG (every shortest path from ``s`` to them
-    passes ``v``): ``v`` itself and, level by level, the nodes all of whose
-    parents are dominated. Everything else keeps its distance, so the new
-    sum is the old one minus the dominated nodes' terms plus their new
+    One breadth-first search of ``G - removed`` from ``s`` (:func:`_bfs`)
+    records the distances and, for each node, its number of parents in the
+    shortest-path DAG. Removing ``v`` changes the distance of exactly
+    the nodes it dominates in that DAG (every shortest path from ``s`` to
+    them passes ``v``): ``v`` itself and, level by level, the nodes all of
+    whose parents are dominated. Everything else keeps its distance, so the
+    new sum is the old one minus the dominated nodes' terms plus their new
     terms; their new distances come from a search confined to them, started
     at their undominated neighbours. Work arrays are left as found
-    (``dist``, ``nd`` at -1, ``npar``, ``dp`` at 0)."""
-    dist[s] = 0
-    queue[0] = s
-    head = 0
-    tail = 1
-    total = 0.0
-    while head < tail:
-        v = queue[head]
-        head += 1
-        dv1 = dist[v] + 1
-        for e in range(indptr[v], indptr[v + 1]):
-            w = indices[e]
-            if removed[w]:
-                continue
-            if dist[w] < 0:
-                dist[w] = dv1
-                npar[w] = 1
-                total += 1.0 / dv1
-                queue[tail] = w
-                tail += 1
-            elif dist[w] == dv1:
-                npar[w] += 1
+    (``dist`` at inf, ``nd`` at -1, ``npar``, ``dp`` at 0)."""
+    count = _bfs(indptr, indices, removed, None, s, dist, None, npar, order, None, None)
+    total = _harmonic_sum(order, count, dist)
+    big = np.iinfo(np.int64).max
     for i in range(candidates.shape[0]):
         v = candidates[i]
         if v == s:
             out[i, j] = np.nan
             continue
-        if dist[v] < 0:  # unreached or already removed: nothing changes
+        if dist[v] == np.inf:  # unreached or already removed: nothing changes
             out[i, j] = total
             continue
         # dominated set, in order of (old) distance
@@ -397,7 +366,7 @@ def _harmonic_drops_from(indptr, indices, removed, candidates, s, out, j,
         while head < n_dom:
             x = dom[head]
             head += 1
-            dx1 = dist[x] + 1
+            dx1 = dist[x] + 1.0
             for e in range(indptr[x], indptr[x + 1]):
                 w = indices[e]
                 if dist[w] == dx1:
@@ -406,21 +375,20 @@ def _harmonic_drops_from(indptr, indices, removed, candidates, s, out, j,
                         n_touched += 1
                     dp[w] += 1
                     if dp[w] == npar[w]:
-                        nd[w] = np.iinfo(np.int64).max
+                        nd[w] = big
                         dom[n_dom] = w
                         n_dom += 1
         lost = 0.0
         for t in range(n_dom):
             lost += 1.0 / dist[dom[t]]
-        big = np.iinfo(np.int64).max
         # entry distances from undominated neighbours, then relax inside
         for t in range(1, n_dom):
             x = dom[t]
             best = big
             for e in range(indptr[x], indptr[x + 1]):
                 w = indices[e]
-                if dist[w] >= 0 and nd[w] < 0 and dist[w] + 1 < best:
-                    best = dist[w] + 1
+                if dist[w] < np.inf and nd[w] < 0 and np.int64(dist[w]) + 1 < best:
+                    best = np.int64(dist[w]) + 1
             nd[x] = best
         changed = n_dom > 2
         while changed:
@@ -441,9 +409,9 @@ def _harmonic_drops_from(indptr, indices, removed, candidates, s, out, j,
             nd[dom[t]] = -1
         for t in range(n_touched):
             dp[touched[t]] = 0
-    for t in range(tail):
-        dist[queue[t]] = -1
-        npar[queue[t]] = 0
+    for t in range(count):
+        dist[order[t]] = np.inf
+        npar[order[t]] = 0
 
 
 @dual_kernel(kind=SEARCHES)
@@ -458,9 +426,9 @@ def _harmonic_drops_kernel(indptr, indices, removed, candidates, sources, n_chun
     n_src = sources.shape[0]
     out = np.empty((n_cand, n_src))
     for c in prange(n_chunks):
-        dist = np.full(n, -1, np.int64)
+        dist = np.full(n, np.inf)
+        order = np.empty(n, np.int64)
         npar = np.zeros(n, np.int64)
-        queue = np.empty(n, np.int64)
         dp = np.zeros(n, np.int64)
         nd = np.full(n, -1, np.int64)
         dom = np.empty(n, np.int64)
@@ -472,7 +440,7 @@ def _harmonic_drops_kernel(indptr, indices, removed, candidates, sources, n_chun
                     out[i, j] = np.nan
             else:
                 _harmonic_drops_from(indptr, indices, removed, candidates, s, out, j,
-                                     dist, npar, queue, dp, nd, dom, touched)
+                                     dist, order, npar, dp, nd, dom, touched)
     return out
 
 
@@ -486,24 +454,7 @@ def _set_distances(indptr, indices, members):
     unreachable; 0 for members): one multi-source breadth-first search."""
     n = indptr.shape[0] - 1
     dist = np.full(n, np.inf)
-    queue = np.empty(n, np.int64)
-    tail = 0
-    for v in members:
-        if dist[v] != 0.0:
-            dist[v] = 0.0
-            queue[tail] = v
-            tail += 1
-    head = 0
-    while head < tail:
-        v = queue[head]
-        head += 1
-        dv1 = dist[v] + 1.0
-        for e in range(indptr[v], indptr[v + 1]):
-            w = indices[e]
-            if dist[w] == np.inf:
-                dist[w] = dv1
-                queue[tail] = w
-                tail += 1
+    _bfs_multi(indptr, indices, None, members, dist, np.empty(n, np.int64))
     return dist
 
 
@@ -525,41 +476,29 @@ def _reach_gains_kernel(indptr, indices, base_dist, candidates, m, n_chunks):
     the change of ``sum_{j not in B} value(d(B, j))`` when ``v`` joins B.
 
     A breadth-first search from ``v`` expands a node ``j`` only while
-    ``d(v, j) < d(B, j)`` (and ``d(v, j) < m`` for m-reach): past a node the
-    base set reaches at least as fast, ``d(B, x) <= d(B, j) + d(j, x) <=
-    d(v, x)``, so nothing beyond it can gain; and every node that does gain
-    has its shortest path from ``v`` through expanded nodes only, so its
-    distance is exact. ``v`` itself leaves the sum (a member is not counted)."""
+    ``d(v, j) < d(B, j)`` (and ``d(v, j) < m`` for m-reach), the horizon of
+    :func:`_bfs`: past a node the base set reaches at least as fast,
+    ``d(B, x) <= d(B, j) + d(j, x) <= d(v, x)``, so nothing beyond it can
+    gain; and every node that does gain has its shortest path from ``v``
+    through expanded nodes only, so its distance is exact. ``v`` itself
+    leaves the sum (a member is not counted)."""
     n = indptr.shape[0] - 1
     n_cand = candidates.shape[0]
     gains = np.zeros(n_cand)
+    horizon = np.minimum(base_dist, np.float64(m)) if m > 0 else base_dist
     for c in prange(n_chunks):
         dist = np.full(n, np.inf)
-        queue = np.empty(n, np.int64)
+        order = np.empty(n, np.int64)
         for i in range(c, n_cand, n_chunks):
             v = candidates[i]
+            count = _bfs(indptr, indices, None, horizon, v, dist, None, None, order, None, None)
             gain = -_reach_value(base_dist[v], m)
-            dist[v] = 0.0
-            queue[0] = v
-            head = 0
-            tail = 1
-            while head < tail:
-                x = queue[head]
-                head += 1
-                dx = dist[x]
-                if dx >= base_dist[x] or (m > 0 and dx >= m):
-                    continue
-                dx1 = dx + 1.0
-                for e in range(indptr[x], indptr[x + 1]):
-                    w = indices[e]
-                    if dist[w] == np.inf:
-                        dist[w] = dx1
-                        queue[tail] = w
-                        tail += 1
-                        if dx1 < base_dist[w]:
-                            gain += _reach_value(dx1, m) - _reach_value(base_dist[w], m)
-            for t in range(tail):
-                dist[queue[t]] = np.inf
+            for t in range(1, count):
+                w = order[t]
+                if dist[w] < base_dist[w]:
+                    gain += _reach_value(dist[w], m) - _reach_value(base_dist[w], m)
+            for t in range(count):
+                dist[order[t]] = np.inf
             gains[i] = gain
     return gains
 
@@ -606,24 +545,9 @@ def _reach_gains(indptr, indices, base_dist, candidates, m):
 @_jit()
 def _component_of(indptr, indices, removed, starts):
     """The nodes of ``G - removed`` reachable from any node in ``starts``
-    (removed starts are skipped), as an array."""
+    (removed starts are skipped), as an array in the order a breadth-first
+    search from all of them reaches them."""
     n = indptr.shape[0] - 1
-    seen = np.zeros(n, np.bool_)
-    queue = np.empty(n, np.int64)
-    tail = 0
-    for s in starts:
-        if not removed[s] and not seen[s]:
-            seen[s] = True
-            queue[tail] = s
-            tail += 1
-    head = 0
-    while head < tail:
-        v = queue[head]
-        head += 1
-        for e in range(indptr[v], indptr[v + 1]):
-            w = indices[e]
-            if not removed[w] and not seen[w]:
-                seen[w] = True
-                queue[tail] = w
-                tail += 1
-    return queue[:tail].copy()
+    order = np.empty(n, np.int64)
+    count = _bfs_multi(indptr, indices, removed, starts, np.full(n, np.inf), order)
+    return order[:count].copy()

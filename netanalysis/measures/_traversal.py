@@ -39,78 +39,142 @@ __all__: list[str] = []
 
 
 # ---------------------------------------------------------------------------
-# single-source traversals with shortest-path counts
+# the one breadth-first search, the one Dijkstra, the one union-find
+#
+# An optional input or output is None when not wanted: one source serves
+# every caller, and numba compiles one build per combination of options with
+# the branches of the absent ones pruned, so that no caller pays for an
+# option it does not use (a search for distances alone runs the loop of a
+# plain BFS).
 
 
 @_jit()
-def _bfs(indptr, indices, s, dist, sigma, order, succ, succ_ptr):
-    """Breadth-first search from ``s``; fills ``dist`` (in hops), ``sigma``
-    and ``order`` (nodes by non-decreasing distance). Returns how many nodes
-    were reached (``order[:count]``).
+def _bfs_grow(indptr, indices, blocked, horizon, tail, dist, sigma, parents, order, succ,
+              succ_ptr):
+    """Grow a breadth-first search from the start nodes ``order[:tail]``.
 
-    If ``succ`` has room (one entry per edge), it also records the
-    shortest-path DAG: the successors ``w`` (``dist[w] = dist[v] + 1``) of
-    the node at position i of ``order`` are ``succ[succ_ptr[i]:succ_ptr[i +
-    1]]``. They are found while v's edges are scanned anyway, so Brandes'
-    backward pass then reads only DAG edges, in sequence, instead of all
-    edges again with a distance test each: on dense reply graphs most edges
-    join nodes at the same or a lower level."""
-    record = succ.shape[0] > 0
-    dist[s] = 0.0
-    sigma[s] = 1.0
-    order[0] = s
+    The caller has set ``dist`` to 0 at the start nodes (``sigma`` to 1
+    where path counts are asked for) and to ``inf`` everywhere else; see
+    :func:`_bfs` and :func:`_bfs_multi`. Returns ``count``: ``order[:count]``
+    are the nodes reached, by non-decreasing distance in hops, in the order
+    they were discovered (each level in the order its parents were taken and
+    their CSR edges listed).
+
+    Parameters
+    ----------
+    indptr, indices : CSR arrays of the out-edges.
+    blocked : bool array of length n, or None
+        Nodes that are absent with their edges (removed members): never
+        reached, never expanded. Tested only when an edge leads to a node not
+        reached yet, so a mask costs nothing on the other edges.
+    horizon : float array of length n, or None
+        A reached node ``x`` is expanded only while ``dist[x] < horizon[x]``
+        (the search is pruned there; ``x`` itself is still reached).
+    dist : float array of length n
+        Distance in hops from the nearest start node; ``inf`` where not
+        reached. Only the nodes in ``order[:count]`` are written, so the
+        caller resets just those.
+    sigma : float array of length n, or None
+        ``sigma[w]`` the number of shortest paths from the start nodes to
+        ``w`` (a float, as in networkx, so that counts never overflow).
+    parents : int array of length n, or None
+        ``parents[w]`` is increased by the number of parents of ``w`` in the
+        shortest-path DAG (its neighbours one hop nearer); the caller passes
+        it at 0 and resets it.
+    order : int array of length n
+    succ, succ_ptr : int arrays of lengths ``len(indices)`` and ``n + 1``, or
+        both None
+        The shortest-path DAG in CSR form by position in ``order``: the
+        successors ``w`` (``dist[w] = dist[x] + 1``) of ``x = order[i]`` are
+        ``succ[succ_ptr[i]:succ_ptr[i + 1]]``, in the order of x's edges;
+        ``succ_ptr[count]`` is the number of DAG edges. They are found while
+        x's edges are scanned anyway, so a backward pass (Brandes'
+        accumulation, dominators) reads only DAG edges, in sequence, instead
+        of all edges again with a distance test each: on dense reply graphs
+        most edges join nodes at the same or a lower level.
+    """
+    # `x is not None` alone in a condition: the form numba prunes by type
     head = 0
-    tail = 1
     n_succ = 0
+    sv = 0.0
     while head < tail:
         v = order[head]
-        if record:
+        if succ is not None:
             succ_ptr[head] = n_succ
         head += 1
-        dv1 = dist[v] + 1.0
-        sv = sigma[v]
+        dv = dist[v]
+        if horizon is not None:
+            if dv >= horizon[v]:
+                continue
+        dv1 = dv + 1.0
+        if sigma is not None:
+            sv = sigma[v]
         for e in range(indptr[v], indptr[v + 1]):
             w = indices[e]
             dw = dist[w]
             if dw > dv1:  # only an unreached node (inf) can be farther
+                if blocked is not None:
+                    if blocked[w]:
+                        continue
                 dist[w] = dv1
-                sigma[w] = sv
+                if sigma is not None:
+                    sigma[w] = sv
                 order[tail] = w
                 tail += 1
-                if record:
+                if parents is not None:
+                    parents[w] += 1
+                if succ is not None:
                     succ[n_succ] = w
                     n_succ += 1
             elif dw == dv1:
-                sigma[w] += sv
-                if record:
+                if sigma is not None:
+                    sigma[w] += sv
+                if parents is not None:
+                    parents[w] += 1
+                if succ is not None:
                     succ[n_succ] = w
                     n_succ += 1
-    if record:
+    if succ is not None:
         succ_ptr[tail] = n_succ
     return tail
 
 
 @_jit()
+def _bfs(indptr, indices, blocked, horizon, s, dist, sigma, parents, order, succ, succ_ptr):
+    """Breadth-first search from the single node ``s`` (which the caller
+    knows is not blocked): :func:`_bfs_grow` with ``s`` as the start."""
+    dist[s] = 0.0
+    if sigma is not None:
+        sigma[s] = 1.0
+    order[0] = s
+    return _bfs_grow(indptr, indices, blocked, horizon, 1, dist, sigma, parents, order, succ,
+                     succ_ptr)
+
+
+@_jit()
+def _bfs_multi(indptr, indices, blocked, starts, dist, order):
+    """Breadth-first search from every node of ``starts`` at once (distance
+    0 for each; blocked and repeated starts are skipped): hop distances from
+    the nearest start. :func:`_bfs_grow` without path counts or DAG."""
+    tail = 0
+    for v in starts:
+        if dist[v] == 0.0:
+            continue
+        if blocked is not None:
+            if blocked[v]:
+                continue
+        dist[v] = 0.0
+        order[tail] = v
+        tail += 1
+    return _bfs_grow(indptr, indices, blocked, None, tail, dist, None, None, order, None, None)
+
+
+@_jit()
 def _bfs_hops(indptr, indices, s, dist, order):
     """Breadth-first search from ``s`` for distances only (closeness and
-    harmonic without betweenness): no path counts, so each edge costs one
-    test of an unreached node. Fills ``dist`` and ``order`` as :func:`_bfs`;
-    returns how many nodes were reached."""
-    dist[s] = 0.0
-    order[0] = s
-    head = 0
-    tail = 1
-    while head < tail:
-        v = order[head]
-        head += 1
-        dv1 = dist[v] + 1.0
-        for e in range(indptr[v], indptr[v + 1]):
-            w = indices[e]
-            if dist[w] == np.inf:
-                dist[w] = dv1
-                order[tail] = w
-                tail += 1
-    return tail
+    harmonic without betweenness): :func:`_bfs` without mask, path counts
+    or DAG. Returns how many nodes were reached."""
+    return _bfs(indptr, indices, None, None, s, dist, None, None, order, None, None)
 
 
 # Direction-optimising BFS (Beamer, Asanovic and Patterson 2012): a level is
@@ -246,13 +310,19 @@ def _heap_pop(heap, pos, dist, size):
 
 
 @_jit()
-def _dijkstra(indptr, indices, lengths, s, dist, sigma, order, heap, pos):
-    """Dijkstra from ``s`` with an indexed binary heap (decrease-key).
+def _dijkstra(indptr, indices, lengths, s, target, dist, sigma, order, heap, pos):
+    """Dijkstra from ``s`` with an indexed binary heap (decrease-key),
+    stopping once ``target`` is settled (``target = -1``: never).
 
     ``pos[v]`` is ``-1`` for a node never queued, its heap slot while queued
-    and ``-2`` once settled. Fills ``dist``, ``sigma`` and ``order`` (nodes
-    in the order they are settled). Two paths tie when their lengths, summed
-    edge by edge from the source, are equal as floats (as in networkx)."""
+    and ``-2`` once settled. Fills ``dist``, ``sigma`` (path counts) and
+    ``order``: the settled nodes in the order they are settled, then, when
+    the search stopped at ``target``, the nodes still queued (their
+    distances and counts are upper bounds). Returns the number of nodes in
+    ``order``, every node whose distance was set, so that the caller resets
+    ``dist`` and ``pos`` at just those. Two paths tie when their lengths,
+    summed edge by edge from the source, are equal as floats (as in
+    networkx)."""
     dist[s] = 0.0
     sigma[s] = 1.0
     heap[0] = s
@@ -265,6 +335,8 @@ def _dijkstra(indptr, indices, lengths, s, dist, sigma, order, heap, pos):
         pos[v] = -2
         order[count] = v
         count += 1
+        if v == target:
+            break
         dv = dist[v]
         sv = sigma[v]
         for e in range(indptr[v], indptr[v + 1]):
@@ -286,7 +358,40 @@ def _dijkstra(indptr, indices, lengths, s, dist, sigma, order, heap, pos):
                     _heap_sift_up(heap, pos, dist, pw)
             elif nd == dw:
                 sigma[w] += sv
+    for i in range(size):
+        order[count] = heap[i]
+        count += 1
     return count
+
+
+@_jit()
+def _find(root, x):
+    """The root of ``x``'s set in the union-find forest ``root``, halving
+    the path on the way (each node visited is pointed at its grandparent)."""
+    while root[x] != x:
+        root[x] = root[root[x]]
+        x = root[x]
+    return x
+
+
+@_jit()
+def _union(root, size, a, b):
+    """Merge the sets of ``a`` and ``b`` by size: the root of the larger set
+    (of ``a``'s on a tie) becomes the root of both, and its ``size`` the sum.
+    Returns ``(product, merged)``: ``size(a's set) * size(b's set)`` before
+    the merge (0 when they were one set already; the number of pairs, one
+    node from each, that the merge connects) and the size of the set now
+    holding both."""
+    a = _find(root, a)
+    b = _find(root, b)
+    if a == b:
+        return 0, size[a]
+    if size[a] < size[b]:
+        a, b = b, a
+    product = size[a] * size[b]
+    size[a] += size[b]
+    root[b] = a
+    return product, size[a]
 
 
 # ---------------------------------------------------------------------------
@@ -338,14 +443,14 @@ def _path_chunk(c, n_chunks, indptr, indices, lengths, weighted, sources,
     for k in range(c, sources.shape[0], n_chunks):
         s = sources[k]
         if weighted:
-            count = _dijkstra(indptr, indices, lengths, s, dist, sigma, order, heap, pos)
+            count = _dijkstra(indptr, indices, lengths, s, -1, dist, sigma, order, heap, pos)
         elif want_bc:
-            count = _bfs(indptr, indices, s, dist, sigma, order, succ, succ_ptr)
+            count = _bfs(indptr, indices, None, None, s, dist, sigma, None, order, succ, succ_ptr)
         elif both_ways:
             count = _bfs_hops_direction_optimising(indptr, indices, rindptr, rindices, s, dist,
                                                    order, unreached)
         else:
-            count = _bfs_hops(indptr, indices, s, dist, order)
+            count = _bfs(indptr, indices, None, None, s, dist, None, None, order, None, None)
         ws = src_weight[s]
         if want_dist:
             for i in range(1, count):
@@ -458,49 +563,6 @@ def _splitmix64(state):
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     z = z ^ (z >> np.uint64(31))
     return state, np.float64(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-
-
-@_jit()
-def _dijkstra_to(indptr, indices, lengths, s, target, dist, sigma, touched, heap, pos):
-    """Dijkstra from ``s`` that stops once ``target`` is settled. Records
-    every node whose distance was set in ``touched``; returns their number."""
-    dist[s] = 0.0
-    sigma[s] = 1.0
-    heap[0] = s
-    pos[s] = 0
-    touched[0] = s
-    n_touched = 1
-    size = 1
-    while size > 0:
-        v = _heap_pop(heap, pos, dist, size)
-        size -= 1
-        pos[v] = -2
-        if v == target:
-            break
-        dv = dist[v]
-        sv = sigma[v]
-        for e in range(indptr[v], indptr[v + 1]):
-            w = indices[e]
-            pw = pos[w]
-            if pw == -2:
-                continue
-            nd = dv + lengths[e]
-            dw = dist[w]
-            if nd < dw:
-                dist[w] = nd
-                sigma[w] = sv
-                if pw == -1:
-                    touched[n_touched] = w
-                    n_touched += 1
-                    heap[size] = w
-                    pos[w] = size
-                    size += 1
-                    _heap_sift_up(heap, pos, dist, size - 1)
-                else:
-                    _heap_sift_up(heap, pos, dist, pw)
-            elif nd == dw:
-                sigma[w] += sv
-    return n_touched
 
 
 # Meeting edges remembered per sample; a sample with more scans its last
@@ -698,7 +760,7 @@ def _sample_chunk(c, n_chunks, indptr, indices, lengths, rindptr, rindices, rlen
     for k in range(c, sources.shape[0], n_chunks):
         u = sources[k]
         v = targets[k]
-        touched = _dijkstra_to(indptr, indices, lengths, u, v, dist, sigma, order, heap, pos)
+        touched = _dijkstra(indptr, indices, lengths, u, v, dist, sigma, order, heap, pos)
         if dist[v] < np.inf:
             state = seeds[k]
             x = v
