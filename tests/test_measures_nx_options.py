@@ -88,6 +88,33 @@ def test_endpoints_on_a_graph_large_enough_to_be_relabelled():
     np.testing.assert_allclose(ours(g, "hops", endpoints=True), ref, rtol=RTOL, atol=1e-15)
 
 
+@pytest.mark.parametrize("directed", [True, False])
+@pytest.mark.parametrize("weighting", WEIGHTINGS)
+def test_panel_endpoints_match_networkx(directed, weighting):
+    """The panel's ``endpoints`` option: betweenness as networkx's
+    ``endpoints=True``, closeness and harmonic as without it."""
+    from netanalysis.measures.panel import centrality
+
+    distance = "hops" if weighting == "hops" else (lambda w: w)
+    for seed in range(6):
+        g = random_nx(300 + 100 * directed + seed, directed)
+        graph = from_networkx(g)
+        for normalized in (True, False):
+            got = centrality(graph, ["paths"], distance=distance, normalized=normalized,
+                             endpoints=True)
+            ref = values(nx.betweenness_centrality(g, normalized=normalized, endpoints=True,
+                                                   weight=nx_weight(weighting)), g)
+            np.testing.assert_allclose(got["betweenness"].to_numpy(), ref, rtol=RTOL,
+                                       atol=1e-12, err_msg=f"seed {seed} norm {normalized}")
+            plain = centrality(graph, ["paths"], distance=distance, normalized=normalized)
+            assert not np.allclose(got["betweenness"], plain["betweenness"])
+            pd.testing.assert_frame_equal(got[["closeness", "harmonic"]],
+                                          plain[["closeness", "harmonic"]])
+            alone = centrality(graph, "betweenness", distance=distance, normalized=normalized,
+                               endpoints=True)
+            pd.testing.assert_series_equal(alone["betweenness"], got["betweenness"])
+
+
 # ---------------------------------------------------------------------------
 # sources and targets
 

@@ -86,7 +86,7 @@ _OPTIONS = {
     "eigenvector_tol": 1e-6, "eigenvector_max_iter": 100,
     "katz_alpha": None, "katz_beta": 1.0, "katz_tol": 1e-6, "katz_max_iter": 1000,
     "hits_tol": 1e-8, "hits_max_iter": 1000,
-    "distance": "hops", "normalized": True, "wf_improved": True,
+    "distance": "hops", "normalized": True, "wf_improved": True, "endpoints": False,
     "on_undefined": "warn",
 }
 
@@ -157,6 +157,12 @@ def centrality(graph: InteractionGraph, measures: Iterable[str] | str | None = N
         ``hits_tol`` (1e-8), ``hits_max_iter`` (1000);
         ``distance`` ("hops"), ``normalized`` (True), ``wf_improved`` (True)
         for the path measures;
+        ``endpoints`` (False): count the endpoints of each shortest path in
+        betweenness (networkx's ``endpoints=True``: a member also scores
+        every member it reaches and every member reaching it; see
+        :func:`~netanalysis.measures.betweenness.betweenness`); closeness
+        and harmonic are unchanged (with it they come from a second
+        traversal per source);
         ``on_undefined`` ("warn" or "raise"): when eigenvector centrality
         (graph without cycles) or HITS (no edges) is undefined, warn and
         fill the column with NaN, or raise the ``ValueError``.
@@ -259,6 +265,13 @@ def centrality(graph: InteractionGraph, measures: Iterable[str] | str | None = N
             out.update(structural_hole_arrays(adj, skel, weighted=weighted, sums=sums))
 
     path_wanted = [m for m in _PATH if m in wanted]
+    if path_wanted and opt["endpoints"] and "betweenness" in path_wanted:
+        from ._paths import betweenness_values
+
+        # the reach counts endpoints add come with the folded betweenness run
+        out["betweenness"], _ = betweenness_values(graph, distance=opt["distance"],
+                                                   normalized=opt["normalized"], endpoints=True)
+        path_wanted.remove("betweenness")
     if path_wanted:
         from ._paths import path_measures
 
