@@ -163,3 +163,31 @@ def test_key_roles_are_the_mean_of_their_declared_behaviours():
             np.testing.assert_array_equal(scores[role][0], expected)
         np.testing.assert_array_equal(own[role], np.mean([readings[n][2] for n in d["own"]], axis=0))
         assert [it[0] for it in scores[role][1][:len(names)]] == [readings[n][0] for n in names]
+
+
+def test_ordinary_roles_are_the_best_of_their_declared_readings():
+    """Every ordinary role is declared in ORDINARY_ROLE_DEFINITIONS with its
+    origin, and its score is the best of the readings it declares; every
+    reading serves some role."""
+    import importlib
+
+    import synthetic
+    fr = importlib.import_module("netanalysis.roles.forum_roles")
+    from netanalysis.roles._features import member_features, subforum_kinds
+
+    assert set(fr.ORDINARY_ROLE_DEFINITIONS) == set(fr.ROLES) - set(fr.KEY_ROLES)
+    assert all(d["origin"] and d["readings"] for d in fr.ORDINARY_ROLE_DEFINITIONS.values())
+    forum, _ = synthetic.generate_forum("tiny", seed=3)
+    kinds = subforum_kinds(forum)
+    s = fr._Scorer(member_features(forum, kinds))
+    readings, items = fr._ordinary_readings(s, kinds)
+    declared = [r for d in fr.ORDINARY_ROLE_DEFINITIONS.values() for r in d["readings"]]
+    assert sorted(declared) == sorted(readings)
+    scores = fr._ordinary_scores(s, kinds)
+    for role, d in fr.ORDINARY_ROLE_DEFINITIONS.items():
+        np.testing.assert_array_equal(scores[role][0], np.max([readings[r] for r in d["readings"]], axis=0))
+        assert [it[0] for it in scores[role][1]] == [it[0] for it in items[role]]
+        assert ((scores[role][0] >= 0) & (scores[role][0] <= 1)).all()
+    # a member with one post long ago reads as a lurker, not as a regular
+    single = s.value("posts") == 1
+    assert (readings["single_post"][single] > fr.ORDINARY_BASELINE).all()

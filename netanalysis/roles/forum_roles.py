@@ -137,8 +137,10 @@ them, not on one column. Everything is measured **within the forum**:
   ``lurker`` (a reader who spoke once), as the study counts them; one post
   is not a pattern, so it never makes a distributor, a requester or a
   regular.
-* The ordinary roles are scored the same way (percentiles and lifts) and
-  the best description wins; ``regular`` wins when no other description
+* The ordinary roles are scored the same way (percentiles and lifts),
+  each the best of the readings declared for it in
+  ``ORDINARY_ROLE_DEFINITIONS`` (as the key roles are declared in
+  ``KEY_ROLE_DEFINITIONS``), and the best description wins; ``regular`` wins when no other description
   fits better than :data:`ORDINARY_BASELINE` (a tie stays regular). A
   late arrival with few posts is a newcomer when they start in the introductions or write most
   of their posts there (where the forum has them; elsewhere, when they
@@ -536,8 +538,40 @@ def _still_arriving(s: _Scorer, kinds) -> np.ndarray:
             & (s.value("posts_introductions") > 0))
 
 
+#: The ordinary roles, declared: the readings (behaviour scores in [0, 1]
+#: of :func:`_ordinary_readings`) that define each role, the best of which
+#: is its score, and the description of the domain notes each rests on.
+#: Every number a reading uses is a named constant of this module or a
+#: percentile or lift within the forum.
+ORDINARY_ROLE_DEFINITIONS = {
+    "distributor": {"readings": ("shares_by_threads", "shares_inside_threads"),
+                    "origin": "shares material: opens content threads (two or more) that draw many members; "
+                              "where the material lives in a few long threads (forum B of the study, Table 1), "
+                              "writes the bulk of the posts there"},
+    "requester": {"readings": ("posts_in_requests", "asks_by_opening", "request_threads"),
+                  "origin": "asks for material: posts in request subforums, opens request threads, or opens "
+                            "threads more than most members and answers less"},
+    "newcomer": {"readings": ("arrived_late_introduced",),
+                 "origin": "joined late, few posts, mostly in introductions (elsewhere: outside the content "
+                           "subforums)"},
+    "lurker": {"readings": ("single_post",),
+               "origin": "reads only: no public post, or a single one long before the end of the record"},
+    "regular": {"readings": ("baseline",),
+                "origin": f"an ordinary posting member: wins when no description beats {ORDINARY_BASELINE}"},
+}
+
+
 def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
-    """Scores in [0, 1] and evidence items of the ordinary posting roles."""
+    """Score in [0, 1] (the best of its readings, ``ORDINARY_ROLE_DEFINITIONS``)
+    and evidence items of each ordinary posting role."""
+    readings, items = _ordinary_readings(s, kinds)
+    return {role: (np.maximum.reduce([readings[r] for r in d["readings"]]), items[role])
+            for role, d in ORDINARY_ROLE_DEFINITIONS.items()}
+
+
+def _ordinary_readings(s: _Scorer, kinds) -> tuple[dict[str, np.ndarray], dict[str, list]]:
+    """Every reading of the ordinary roles (name -> score in [0, 1]) and
+    each role's evidence items."""
     posts = np.maximum(s.value("posts"), 1)
     pct = s.pct
     post_total = max(1.0, float(s.value("posts").sum()))
@@ -551,7 +585,6 @@ def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
         x = np.maximum(np.asarray(x) - 1.0, 0.0)
         return x / (x + (half - 1.0))
 
-    out = {}
     # Sharing: content threads opened that drew other members. One share is
     # not a pattern (as one post is not): a distributor opened two or more.
     drawn = s.value("content_repliers")
@@ -576,8 +609,8 @@ def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
 
     core_words = (f", one of the {core_size} members who wrote half of the posts there"
                   + (f", where only {openers} members opened two or more content threads" if inside else ""))
+    readings, out = {"shares_by_threads": by_threads, "shares_inside_threads": by_posts}, {}
     out["distributor"] = (
-        np.maximum(by_threads, by_posts),
         [("started {:.0f} content threads", started, only(threads_decide, s.pct_doing("started_content")),
           " among members who do so"),
          ("whose content threads drew {:.0f} distinct members", drawn, only(threads_decide, pct("content_repliers")),
@@ -585,7 +618,7 @@ def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
          ("wrote {:.0f} posts in " + _kind_label(kinds, "content") + core_words, s.value("posts_content"),
           only(~threads_decide, pct("posts_content")), ""),
          ("answered by {:.0f} distinct members", s.value("answered_by"), only(~threads_decide, pct("answered_by")),
-          "")],
+          "")]
     )
     req_share, req_lift = lift("posts_requests")
     st_req = s.value("started_requests")
@@ -607,13 +640,14 @@ def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
     asking = opens_more * ask_share * (0.5 + 0.5 * answers_less)
     # Request threads opened: one request is not a pattern (as one share is
     # not a distributor), so the reading needs two or more.
+    readings["posts_in_requests"] = sat(req_lift, 3.0)
+    readings["asks_by_opening"] = asking
+    readings["request_threads"] = np.where(st_req >= 2, 0.5 + 0.5 * pct("started_requests") * (req_lift > 1), 0.0)
     out["requester"] = (
-        np.maximum.reduce([sat(req_lift, 3.0), asking,
-                           np.where(st_req >= 2, 0.5 + 0.5 * pct("started_requests") * (req_lift > 1), 0.0)]),
         [("{:.0%} of their posts in " + _kind_label(kinds, "requests"), req_share, pct("rs", req_share), ""),
          ("started {:.0f} request threads", st_req, pct("started_requests"), ""),
          ("opened threads with {:.0%} of their posts, other than shares and announcements", start_share,
-          opens_more, " among members with two posts or more")],
+          opens_more, " among members with two posts or more")]
     )
     late = pct("entry_position")                           # share who entered before
     few = 1.0 - pct("posts")
@@ -643,29 +677,29 @@ def _ordinary_scores(s: _Scorer, kinds) -> dict[str, tuple[np.ndarray, list]]:
                   if (kinds.kind == KINDS.index("introductions")).any() else
                   ("{:.0%} of their posts outside " + _kind_label(kinds, "content"), outside,
                    pct("os", outside), ""))
+    readings["arrived_late_introduced"] = newcomer
     out["newcomer"] = (
-        newcomer,
         [("entered at {:.0%} of the forum's life", s.value("entry_position"), late, ""),
-         ("only {:.0f} posts", s.value("posts"), few, ""), where_item],
+         ("only {:.0f} posts", s.value("posts"), few, ""), where_item]
     )
     # A single public post (an introduction, one request) and nothing after:
     # a reader who spoke once. Only a recent arrival, whose career has not
     # had time to unfold, reads better as a newcomer (the newcomer score
     # weighs the lateness of entry twice).
     single = s.value("posts") == 1
+    readings["single_post"] = np.where(single, 0.5 + 0.5 * (1.0 - late), 0.0)
     out["lurker"] = (
-        np.where(single, 0.5 + 0.5 * (1.0 - late), 0.0),
         [("a single public post", s.value("posts"), np.where(single, 1.0, 0.0), ""),
-         ("entered at {:.0%} of the forum's life", s.value("entry_position"), 1.0 - late, "")],
+         ("entered at {:.0%} of the forum's life", s.value("entry_position"), 1.0 - late, "")]
     )
+    readings["baseline"] = np.full(len(posts), ORDINARY_BASELINE)
     out["regular"] = (
-        np.full(len(posts), ORDINARY_BASELINE),
         [("{:.0f} posts", s.value("posts"), pct("posts"), ""),
          ("active {:.0f} months", s.value("months_active"), pct("months_active"), ""),
          ("{:.0%} of their posts in " + _kind_label(kinds, "content"), s.value("posts_content") / posts,
-          pct("cs", s.value("posts_content") / posts), "")],
+          pct("cs", s.value("posts_content") / posts), "")]
     )
-    return out
+    return readings, out
 
 
 def _evidence(items: list, rows: np.ndarray, top: int = 3) -> np.ndarray:
