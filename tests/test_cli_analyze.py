@@ -203,7 +203,10 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def test_report_renders_in_headless_chromium(analysed):
+def _open_in_chromium(page_file: Path, check, screenshot: str) -> None:
+    """Open ``page_file`` in headless Chromium, run ``check(page)``, save a
+    full-page screenshot in tests/artefacts; no console error, no request
+    but file: and data: URLs. Skips without Chromium, except under CI."""
     exe = _chromium()
     if exe is None:
         if os.environ.get("CI"):
@@ -220,20 +223,53 @@ def test_report_renders_in_headless_chromium(analysed):
         page.on("console", lambda m: messages.append((m.type, m.text)))
         page.on("pageerror", lambda e: messages.append(("pageerror", str(e))))
         page.on("request", lambda r: failed.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
-        page.goto((analysed / "report.html").resolve().as_uri())
+        page.goto(page_file.resolve().as_uri())
         page.wait_for_load_state("load")
-        for section in SECTION_IDS:
-            assert page.locator(f"section#{section}").count() == 1, section
-            assert page.locator(f"section#{section} h2").inner_text()
-        svgs = page.locator("figure svg")
-        assert svgs.count() >= 8
-        for i in range(svgs.count()):
-            box = svgs.nth(i).bounding_box()
-            assert box and box["width"] > 100 and box["height"] > 100
-        rows = page.locator("section#key-actors tbody tr").count()
-        assert rows == 15
-        page.screenshot(path=str(ARTEFACTS / "report.png"), full_page=True)
+        check(page)
+        page.screenshot(path=str(ARTEFACTS / screenshot), full_page=True)
         browser.close()
     assert [m for m in messages if m[0] in ("error", "pageerror")] == []
     assert failed == []
-    assert (ARTEFACTS / "report.png").stat().st_size > 10_000
+    assert (ARTEFACTS / screenshot).stat().st_size > 10_000
+
+
+def _figures_drawn(page, at_least: int) -> None:
+    svgs = page.locator("figure svg")
+    assert svgs.count() >= at_least
+    for i in range(svgs.count()):
+        box = svgs.nth(i).bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 100
+
+
+def test_report_renders_in_headless_chromium(analysed):
+    def check(page):
+        for section in SECTION_IDS:
+            assert page.locator(f"section#{section}").count() == 1, section
+            assert page.locator(f"section#{section} h2").inner_text()
+        _figures_drawn(page, 8)
+        rows = page.locator("section#key-actors tbody tr").count()
+        assert rows == 15
+
+    _open_in_chromium(analysed / "report.html", check, "report.png")
+
+
+#: The sections of the member report (netanalysis member), in order.
+MEMBER_SECTIONS = ("member", "activity", "subforums", "partners", "role", "centrality", "community", "ego-network")
+
+
+def test_member_report_renders_in_headless_chromium(tiny, analysed, tmp_path):
+    top = pd.read_csv(analysed / "key_actors.csv")["member_id"].iloc[0]
+    out = tmp_path / "member"
+    assert main(["member", str(tiny), str(top), "--out", str(out), "--quiet"]) == 0
+
+    def check(page):
+        found = page.locator("section").evaluate_all("s => s.map(e => e.id)")
+        assert [s for s in found if s != "notes"] == list(MEMBER_SECTIONS)
+        for section in MEMBER_SECTIONS:
+            assert page.locator(f"section#{section} h2").inner_text()
+        _figures_drawn(page, 2)
+        assert str(top) in page.locator("h1").inner_text()
+        assert page.locator("section#partners tbody tr").count() >= 1
+        assert page.locator("section#centrality tbody tr").count() >= 5
+
+    _open_in_chromium(out / "report.html", check, "member_report.png")

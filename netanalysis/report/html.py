@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Section", "render_report", "SECTION_IDS", "OVER_TIME_SECTION"]
+__all__ = ["Section", "render_report", "table_html", "is_id_column", "ID_COLUMNS", "SECTION_IDS", "OVER_TIME_SECTION"]
 
 #: The sections of the report, in order (ids of the HTML elements).
 SECTION_IDS = (
@@ -63,7 +63,29 @@ class Section:
         return self
 
 
-def _cell(value) -> tuple[str, bool]:
+#: Columns that hold ids (members, threads, subforums...), printed as they
+#: are: ``member_id``, any name ending in ``_id`` or `` member_id`` (the
+#: multi-forum tables), and these names.
+ID_COLUMNS = frozenset({"member", "member_id", "key", "leader", "hub", "successor", "quiet_member", "source",
+                        "target", "partner"})
+
+
+def is_id_column(name) -> bool:
+    """True when the column ``name`` holds ids (see :data:`ID_COLUMNS`)."""
+    name = str(name)
+    return name in ID_COLUMNS or name.endswith("_id") or name.endswith(" member_id")
+
+
+def _cell(value, is_id: bool = False) -> tuple[str, bool]:
+    """The text of one cell and whether it is a number (aligned right);
+    an id (``is_id``) is its text, an integer one without thousands
+    separators."""
+    if is_id:
+        if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+            return "", False
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)   # an integer id column with a missing value is float in pandas
+        return html.escape(str(value)), False
     if isinstance(value, float):
         if pd.isna(value):
             return "", True
@@ -79,7 +101,9 @@ def table_html(df: pd.DataFrame, *, index: bool = False, max_rows: int | None = 
                links: dict | None = None) -> str:
     """An HTML table. ``links`` maps a column name to ``{value: anchor}``:
     those cells link to ``#anchor`` in the same page (anchors are made by
-    the caller from safe characters only)."""
+    the caller from safe characters only). Numbers get thousands
+    separators, except in id columns (:func:`is_id_column`), which print
+    each id as it is."""
     links = links or {}
     if index:
         df = df.reset_index()
@@ -87,6 +111,7 @@ def table_html(df: pd.DataFrame, *, index: bool = False, max_rows: int | None = 
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
     rows = []
     link_at = {i: links[c] for i, c in enumerate(shown.columns) if c in links}
+    id_at = {i for i, c in enumerate(shown.columns) if is_id_column(c)}
     for record in shown.itertuples(index=False):
         cells = []
         for i, v in enumerate(record):
@@ -99,7 +124,7 @@ def table_html(df: pd.DataFrame, *, index: bool = False, max_rows: int | None = 
                     v = v.item()
                 except (ValueError, AttributeError):
                     pass
-            text, numeric = _cell(v)
+            text, numeric = _cell(v, i in id_at)
             if anchor is not None:
                 text = f'<a href="#{html.escape(str(anchor))}">{text}</a>'
             cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
