@@ -44,11 +44,13 @@ ineffectiveness of criminal network disruption. Scientific Reports 4, 4238.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from .. import distributed as _distributed
 from ..graphs import InteractionGraph
 from . import _kpp_kernels as _k
 from . import _undirected as _u
@@ -281,6 +283,13 @@ def disrupt(graph: InteractionGraph, strategies=("random", "degree", "betweennes
         ``df.attrs["efficiency_pairs"]`` the number of pairs a sampled
         efficiency is estimated from (None when every value is exact).
 
+    Notes
+    -----
+    Inside :func:`netanalysis.distributed.use` each deterministic strategy
+    and each random repeat is a task on a Dask cluster (the ``"keyplayer"``
+    strategies, which draw in turn from one stream, share one): the same
+    table for a seed.
+
     References
     ----------
     Duijn, Kashirin & Sloot (2014), Scientific Reports 4, 4238; Borgatti
@@ -319,59 +328,151 @@ def disrupt(graph: InteractionGraph, strategies=("random", "degree", "betweennes
     rng = np.random.default_rng(seed)
     sample_rng, random_rng, kp_seed = rng.spawn(3)
     sample = _u.pair_sample(n, sample_size(efficiency_error, confidence), sample_rng)
+    plan = _Plan(s, counts, sample, confidence, betweenness, roles, role_tiers,
+                 keyplayer_objective, kp_seed)
 
-    cache: dict[str, np.ndarray] = {}
-
-    def degree() -> np.ndarray:
-        if "degree" not in cache:
-            cache["degree"] = _u.degree_values(s)
-        return cache["degree"]
-
-    def order_for(label: str, spec) -> np.ndarray:
-        if not isinstance(spec, str):
-            order = _u.positions(s.graph, spec)
-            if len(order) < top:
-                raise ValueError(f"strategy {label!r} orders {len(order)} members "
-                                 f"but {top} removals are asked for")
-            return order
-        if spec == "degree":
-            return _ranked(degree())
-        if spec == "betweenness":
-            values = (_u.betweenness_values(s) if betweenness is None
-                      else _u.aligned(s, betweenness, "betweenness"))
-            return _ranked(values)
-        if spec == "betweenness-recomputed":
-            return _recomputed_betweenness_order(s, top)
-        if spec == "role":
-            if roles is None:
-                raise ValueError("strategy 'role' needs roles= (a Series of role labels)")
-            return _role_order(s, roles, degree(), role_tiers)
-        if spec == "keyplayer":
-            k = min(top, n - 2)
-            head = np.empty(0, dtype=np.int64)
-            if k >= 1:
-                res = key_player_set(s.graph, k, keyplayer_objective, seed=kp_seed,
-                                     betweenness=betweenness)
-                head = _u.positions(s.graph, res.members)
-            rest = _ranked(degree())
-            return np.concatenate((head, rest[~np.isin(rest, head)]))
-        raise ValueError(f"unknown strategy {spec!r}; choose from {STRATEGIES} "
-                         "or give a list of member ids")
-
+    session = _distributed.active()
+    if session is not None:
+        ran = _run_on_cluster(session, plan, specs, random_rng, repeats)
+    else:
+        ran = []
+        for label, spec in specs:
+            if isinstance(spec, str) and spec == "random":
+                runs = [_random_run(plan, r) for r in _repeat_streams(random_rng, repeats)]
+                ran.append((label, None, runs))
+            else:
+                order, runs = _strategy_run(plan, label, spec)
+                ran.append((label, order, runs))
     tables = []
     orders: dict[str, list] = {}
-    for label, spec in specs:
-        if isinstance(spec, str) and spec == "random":
-            runs = [_measure(s, r.permutation(n), counts, sample, confidence)
-                    for r in random_rng.spawn(int(repeats))]
-            if not runs:
-                raise ValueError("repeats must be at least 1")
-        else:
-            order = order_for(label, spec)
-            orders[label] = s.graph.node_ids.take(order[:top]).tolist()
-            runs = [_measure(s, order, counts, sample, confidence)]
+    for label, order, runs in ran:
+        if order is not None:
+            orders[label] = s.graph.node_ids.take(order).tolist()
         tables.append(_rows(label, counts, n, runs))
     df = pd.concat(tables, ignore_index=True)
     df.attrs["orders"] = orders
     df.attrs["efficiency_pairs"] = None if sample is None else sample.size
     return df
+
+
+# ---------------------------------------------------------------------------
+# the pieces of a simulation: each deterministic strategy and each random
+# repeat is measured on its own, in this process or on a cluster
+
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """What every piece of one :func:`disrupt` call shares."""
+
+    s: _u.Structure
+    counts: np.ndarray
+    sample: _u.PairSample | None
+    confidence: float
+    betweenness: pd.Series | None
+    roles: pd.Series | None
+    role_tiers: Sequence[Sequence[str]]
+    keyplayer_objective: str
+    kp_seed: np.random.Generator  # advanced by each "keyplayer" strategy in turn
+
+    @property
+    def top(self) -> int:
+        return int(self.counts[-1])
+
+
+def _repeat_streams(random_rng: np.random.Generator, repeats: int) -> list:
+    streams = random_rng.spawn(int(repeats))
+    if not streams:
+        raise ValueError("repeats must be at least 1")
+    return streams
+
+
+def _random_run(plan: _Plan, stream: np.random.Generator) -> dict[str, np.ndarray]:
+    """One random repeat: a uniformly random order, measured."""
+    return _measure(plan.s, stream.permutation(plan.s.n), plan.counts, plan.sample,
+                    plan.confidence)
+
+
+def _order_for(plan: _Plan, label: str, spec) -> np.ndarray:
+    """The removal order (node positions) of a deterministic strategy."""
+    s, top = plan.s, plan.top
+    if not isinstance(spec, str):
+        order = _u.positions(s.graph, spec)
+        if len(order) < top:
+            raise ValueError(f"strategy {label!r} orders {len(order)} members "
+                             f"but {top} removals are asked for")
+        return order
+    if spec == "degree":
+        return _ranked(_u.degree_values(s))
+    if spec == "betweenness":
+        values = (_u.betweenness_values(s) if plan.betweenness is None
+                  else _u.aligned(s, plan.betweenness, "betweenness"))
+        return _ranked(values)
+    if spec == "betweenness-recomputed":
+        return _recomputed_betweenness_order(s, top)
+    if spec == "role":
+        if plan.roles is None:
+            raise ValueError("strategy 'role' needs roles= (a Series of role labels)")
+        return _role_order(s, plan.roles, _u.degree_values(s), plan.role_tiers)
+    if spec == "keyplayer":
+        k = min(top, s.n - 2)
+        head = np.empty(0, dtype=np.int64)
+        if k >= 1:
+            res = key_player_set(s.graph, k, plan.keyplayer_objective, seed=plan.kp_seed,
+                                 betweenness=plan.betweenness)
+            head = _u.positions(s.graph, res.members)
+        rest = _ranked(_u.degree_values(s))
+        return np.concatenate((head, rest[~np.isin(rest, head)]))
+    raise ValueError(f"unknown strategy {spec!r}; choose from {STRATEGIES} "
+                     "or give a list of member ids")
+
+
+def _strategy_run(plan: _Plan, label: str, spec) -> tuple[np.ndarray, list[dict]]:
+    """A deterministic strategy: its order (as far as the largest removal
+    count) and its one measured run."""
+    order = _order_for(plan, label, spec)
+    return order[:plan.top], [_measure(plan.s, order, plan.counts, plan.sample, plan.confidence)]
+
+
+def _piece(piece, plan: _Plan):
+    """One task: a random repeat (``("random", stream)``) or deterministic
+    strategies in turn (``("orders", [(label, spec), ...])``)."""
+    kind, payload = piece
+    if kind == "random":
+        return _random_run(plan, payload)
+    return [_strategy_run(plan, label, spec) for label, spec in payload]
+
+
+def _run_on_cluster(session, plan: _Plan, specs, random_rng, repeats):
+    """The pieces of :func:`disrupt` as tasks, combined in strategy order.
+
+    The random streams are spawned here in the order the strategies come,
+    as in one process. The "keyplayer" strategies draw in turn from one
+    generator, so they share one task and keep their order."""
+    pieces: list[tuple[str, Any]] = []
+    slots = []  # per strategy: (label, piece positions) or (label, (piece, position))
+    keyplayer_piece = None
+    for label, spec in specs:
+        if isinstance(spec, str) and spec == "random":
+            streams = _repeat_streams(random_rng, repeats)
+            slots.append((label, list(range(len(pieces), len(pieces) + len(streams)))))
+            pieces.extend(("random", r) for r in streams)
+            continue
+        if isinstance(spec, str) and spec == "keyplayer":
+            if keyplayer_piece is None:
+                keyplayer_piece = len(pieces)
+                pieces.append(("orders", []))
+            group = pieces[keyplayer_piece][1]
+            slots.append((label, (keyplayer_piece, len(group))))
+            group.append((label, spec))
+            continue
+        slots.append((label, (len(pieces), 0)))
+        pieces.append(("orders", [(label, spec)]))
+    results = session.map(_piece, pieces, session.scatter(plan))
+    ran = []
+    for label, where in slots:
+        if isinstance(where, list):
+            ran.append((label, None, [results[i] for i in where]))
+        else:
+            order, runs = results[where[0]][where[1]]
+            ran.append((label, order, runs))
+    return ran

@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .. import distributed as _distributed
 from ..graphs import InteractionGraph
 from . import _kpp_kernels as _k
 from . import _undirected as _u
@@ -230,9 +231,25 @@ class _DistanceFragmentation(_Objective):
         n_left = self.n - int(removed.sum()) - 1
         if n_left < 2:
             return np.ones(len(candidates))
-        h = _k._harmonic_drops(self.s.indptr, self.s.indices, removed,
-                               np.asarray(candidates, dtype=np.int64), self.sources)
+        candidates = np.asarray(candidates, dtype=np.int64)
+        session = _distributed.active()
+        if session is not None and session.wants(
+                len(self.sources) * (self.s.indices.shape[0] + self.n)):
+            # On the cluster: each column (source) is computed on its own, so
+            # batches of sources put side by side give the same matrix.
+            arrays = session.share(self.s)
+            pieces = [self.sources[b] for b in session.batches(len(self.sources))]
+            h = np.hstack(session.map(_harmonic_drops_task, pieces, arrays, removed, candidates))
+        else:
+            h = _k._harmonic_drops(self.s.indptr, self.s.indices, removed, candidates,
+                                   self.sources)
         return 1.0 - np.nanmean(h, axis=1) / (n_left - 1)
+
+
+def _harmonic_drops_task(sources, structure, removed, candidates):
+    """The columns of ``sources`` of :func:`_kpp_kernels._harmonic_drops` (on
+    a worker)."""
+    return _k._harmonic_drops(structure.indptr, structure.indices, removed, candidates, sources)
 
 
 class _Reach(_Objective):
@@ -249,10 +266,23 @@ class _Reach(_Objective):
 
     def scores(self, base, candidates):
         d = self._distances(base)
-        gains = _k._reach_gains(self.s.indptr, self.s.indices, d,
-                                np.asarray(candidates, dtype=np.int64),
-                                -1 if self.m is None else int(self.m))
+        candidates = np.asarray(candidates, dtype=np.int64)
+        m = -1 if self.m is None else int(self.m)
+        session = _distributed.active()
+        if session is not None and session.wants(
+                len(candidates) * (self.s.indices.shape[0] + self.n)):
+            # On the cluster: each candidate's gain is computed on its own.
+            arrays = session.share(self.s)
+            pieces = [candidates[b] for b in session.batches(len(candidates))]
+            gains = np.concatenate(session.map(_reach_gains_task, pieces, arrays, d, m))
+        else:
+            gains = _k._reach_gains(self.s.indptr, self.s.indices, d, candidates, m)
         return _reach_from_distances(d, self.m, self.n) + gains / self.n
+
+
+def _reach_gains_task(candidates, structure, base_dist, m):
+    """:func:`_kpp_kernels._reach_gains` for some candidates (on a worker)."""
+    return _k._reach_gains(structure.indptr, structure.indices, base_dist, candidates, m)
 
 
 # ---------------------------------------------------------------------------
@@ -399,6 +429,13 @@ class _Search:
                     continue
             break
         return chosen, moves
+
+
+def _restart(start: list[int], search: _Search) -> tuple[list[int], int, float]:
+    """One random restart: the improvement loop from ``start``, its moves
+    and the objective of the set it ends with."""
+    cand, swaps = search.improve(start)
+    return cand, swaps, search.obj.value(cand)
 
 
 def _order(obj: _Objective, members: Sequence[int]) -> tuple[list[int], list[float]]:
@@ -655,6 +692,11 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
       members, see :func:`key_player_score`): exact up to 18,445 members
       with the defaults.
 
+    Inside :func:`netanalysis.distributed.use` the random restarts run as
+    tasks on a Dask cluster, and large scoring calls of distance-weighted
+    fragmentation (sources) and reach (candidates) in batches: the same set
+    and values for a seed.
+
     Parameters
     ----------
     graph : InteractionGraph
@@ -808,10 +850,17 @@ def key_player_set(graph: InteractionGraph, k: int, objective: str = "fragmentat
     best, best_swaps = search.improve(starts[first])
     best_val = obj.value(best)
     params["best_run"] = 0
-    for run in range(1, int(n_restarts) + 1):
-        start = restart_rng.choice(pool, size=k, replace=False).tolist()
-        cand, swaps = search.improve(start)
-        val = obj.value(cand)
+    # The restart sets are drawn first, in order (nothing else draws from
+    # restart_rng), so that the runs can go to a cluster as independent
+    # pieces; the best is then chosen in run order either way.
+    restarts = [restart_rng.choice(pool, size=k, replace=False).tolist()
+                for _ in range(int(n_restarts))]
+    session = _distributed.active()
+    if session is not None and len(restarts) > 1:
+        runs = session.map(_restart, restarts, session.scatter(search))
+    else:
+        runs = [_restart(start, search) for start in restarts]
+    for run, (cand, swaps, val) in enumerate(runs, start=1):
         if _better(val, best_val):
             best, best_val, best_swaps = cand, val, swaps
             params["best_run"] = run

@@ -6,9 +6,13 @@ every ranking, and compares it with the ranking on the full data.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import numpy as np
 import pandas as pd
 
+from .. import distributed as _distributed
 from ..forum import Forum
 from ..forum.slicing import subsample
 from ..graphs import reply_graph
@@ -47,6 +51,33 @@ def _rankings(forum: Forum, measures, build_graph, with_key_actors: bool, top: i
         ranked = key_actors(forum, top=len(forum.members), graph=g, stability_repeats=0)
         out["key_actors"] = pd.Series(ranked["score"].to_numpy(), index=ranked["member_id"].to_numpy())
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """What every resample of one :func:`stability` call shares."""
+
+    forum: Forum
+    fraction: float
+    by: str
+    measures: tuple
+    build: Callable
+    key_actors: bool
+    top: int
+    full: dict
+    tops: dict
+
+
+def _resample(child: int, plan: _Plan) -> list[dict]:
+    """One repeat: the rankings of a subsample (seeded by ``child``)
+    compared with those of the full data."""
+    part = subsample(plan.forum, plan.fraction, by=plan.by, seed=child)
+    ranks = _rankings(part, plan.measures, plan.build, plan.key_actors, plan.top)
+    return [{
+        "ranking": name,
+        "spearman": _spearman(plan.full[name], s),
+        "top_overlap": len(plan.tops[name] & _top(s, plan.top)) / max(len(plan.tops[name]), 1),
+    } for name, s in ranks.items()]
 
 
 def stability(
@@ -98,6 +129,12 @@ def stability(
         standard deviation and minimum of ``spearman`` and ``top_overlap``
         over the repeats.
 
+    Notes
+    -----
+    Inside :func:`netanalysis.distributed.use` each resample is a task on a
+    Dask cluster (the forum sent to every worker once): the same table for
+    a seed.
+
     Examples
     --------
     >>> import synthetic
@@ -111,18 +148,16 @@ def stability(
     build = graph if graph is not None else (lambda f: reply_graph(f))
     full = _rankings(forum, measures, build, key_actors, top)
     tops = {name: _top(s, top) for name, s in full.items()}
-    rows = []
     rng = np.random.default_rng(seed)
-    for child in rng.integers(0, 2**63 - 1, size=repeats):
-        part = subsample(forum, fraction, by=by, seed=int(child))
-        ranks = _rankings(part, measures, build, key_actors, top)
-        for name, s in ranks.items():
-            rows.append({
-                "ranking": name,
-                "spearman": _spearman(full[name], s),
-                "top_overlap": len(tops[name] & _top(s, top)) / max(len(tops[name]), 1),
-            })
-    df = pd.DataFrame(rows)
+    children = [int(child) for child in rng.integers(0, 2**63 - 1, size=repeats)]
+    plan = _Plan(forum, fraction, by, tuple(measures), build, key_actors, top, full, tops)
+    session = _distributed.active()
+    if session is not None:
+        # each resample a task on the cluster; the rows joined in repeat order
+        resampled = session.map(_resample, children, session.scatter(plan))
+    else:
+        resampled = [_resample(child, plan) for child in children]
+    df = pd.DataFrame([row for rows in resampled for row in rows])
     agg = df.groupby("ranking", sort=False).agg(
         spearman_mean=("spearman", "mean"), spearman_std=("spearman", "std"), spearman_min=("spearman", "min"),
         top_overlap_mean=("top_overlap", "mean"), top_overlap_std=("top_overlap", "std"),

@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.special import betaincinv
 
+from .. import distributed as _distributed
 from ..graphs import InteractionGraph
 from . import _traversal as _k
 from ._common import as_series
@@ -113,8 +114,28 @@ class _PathSampler:
         targets += targets >= sources
         streams = rng.integers(0, np.iinfo(np.uint64).max, size=size, dtype=np.uint64)
         dtype = self.fwd[0].dtype
-        return _k.sample_counts(*self.fwd, *self.rev, self.weighted, sources.astype(dtype),
-                                targets.astype(dtype), streams)
+        sources, targets = sources.astype(dtype), targets.astype(dtype)
+        session = _distributed.active()
+        if session is not None and session.wants(size * (self.fwd[1].shape[0] + n) // 10):
+            # Inside na.distributed: the pairs and streams are drawn here, as
+            # above, and sampled in batches on the workers; the counts are
+            # integers, so their sum is the same whatever the batches.
+            arrays = session.share(self)
+            batches = [(sources[b], targets[b], streams[b]) for b in session.batches(size)]
+            return np.sum(session.map(_sample_batch, batches, arrays), axis=0, dtype=np.int64)
+        return _k.sample_counts(*self.fwd, *self.rev, self.weighted, sources, targets, streams)
+
+    def __getstate__(self):
+        # to a worker: the graph arrays only (a worker never draws)
+        return {"n": self.n, "rng": None, "fwd": self.fwd, "rev": self.rev,
+                "weighted": self.weighted}
+
+
+def _sample_batch(batch, sampler: _PathSampler) -> np.ndarray:
+    """Interior-node counts of one batch of sampled paths (on a worker)."""
+    sources, targets, streams = batch
+    return _k.sample_counts(*sampler.fwd, *sampler.rev, sampler.weighted, sources, targets,
+                            streams)
 
 
 def _failure_shares(first: np.ndarray, epsilon: float, delta: float) -> np.ndarray:
@@ -361,7 +382,9 @@ def approximate_betweenness(
 
     Notes
     -----
-    Paths are sampled in parallel over fixed chunks. The vertex-diameter
+    Paths are sampled in parallel over fixed chunks; inside
+    :func:`netanalysis.distributed.use` in batches on a Dask cluster, with
+    the same pairs and paths for a seed and the same result. The vertex-diameter
     bound: a shortest path
     runs through strongly connected components along a path of the
     condensation DAG, and inside a component C it has at most
