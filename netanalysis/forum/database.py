@@ -164,7 +164,8 @@ Privacy
 Only the columns named in :data:`SOFTWARE` are selected (ids, times,
 foreign keys, group and rank columns, phpBB's group names): no post text,
 subject, signature, e-mail address, IP address or password column is ever
-selected from SQLite, and in a dump their values are stepped over by the
+selected from SQLite or a server (the server tests read every statement from
+the server's own log), and in a dump their values are stepped over by the
 parser without becoming Python objects.
 
 Quotes
