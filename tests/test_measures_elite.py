@@ -183,3 +183,107 @@ def test_bad_input():
 
 def test_top_level_names():
     assert na.elite is elite and na.Elite is Elite and na.rich_club_coefficient is rich_club_coefficient
+
+
+# -- the compiled double-edge swaps (netanalysis.measures._swaps) ------------------------
+
+from netanalysis.measures import _swaps  # noqa: E402
+
+
+def _edges(g_nx):
+    e = np.array(sorted(tuple(sorted(x)) for x in g_nx.edges()), dtype=np.int64)
+    return e[:, 0], e[:, 1]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_swaps_keep_degrees_and_a_simple_graph(seed):
+    g = nx.barabasi_albert_graph(300, 4, seed=seed)
+    r, c = _edges(g)
+    u, v, accepted = _swaps.double_edge_swap(r, c, 300, 20 * len(r), seed=seed)
+    assert accepted > len(r)                                   # it rewired, many times over
+    assert (u < v).all()                                       # no self-loop, smaller end first
+    assert len(np.unique(u * 300 + v)) == len(u) == len(r)     # no edge twice, as many edges
+    assert np.array_equal(np.bincount(np.r_[u, v], minlength=300), np.bincount(np.r_[r, c], minlength=300))
+    before = set(zip(r.tolist(), c.tolist()))
+    assert len(before & set(zip(u.tolist(), v.tolist()))) < 0.5 * len(r)   # mostly new edges
+    # the input is not changed
+    assert set(zip(*_edges(g))) == before
+
+
+def test_swaps_are_deterministic_for_a_seed():
+    r, c = _edges(nx.gnp_random_graph(200, 0.05, seed=3))
+    a = _swaps.double_edge_swap(r, c, 200, 5000, seed=11)
+    b = _swaps.double_edge_swap(r, c, 200, 5000, seed=11)
+    other = _swaps.double_edge_swap(r, c, 200, 5000, seed=12)
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and a[2] == b[2]
+    assert not (np.array_equal(a[0], other[0]) and np.array_equal(a[1], other[1]))
+
+
+def test_serial_and_parallel_null_graphs_agree_exactly():
+    r, c = _edges(nx.barabasi_albert_graph(400, 3, seed=2))
+    degree = np.bincount(np.r_[r, c]).astype(np.int64)
+    args = (r, c, np.int64(400), degree, np.int64(10 * len(r)), _swaps.swap_seeds(5, 6), np.int64(degree.max()))
+    h1, k1 = _swaps.null_histograms.serial(*args)
+    h2, k2 = _swaps.null_histograms.parallel(*args)
+    assert np.array_equal(h1, h2) and np.array_equal(k1, k2)
+    assert (h1.sum(axis=1) == len(r)).all() and len(np.unique(h1, axis=0)) == 6
+    # through the switch, one thread or two: the same elite
+    import numba
+
+    g = na.from_networkx(nx.barabasi_albert_graph(400, 3, seed=2))
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = elite(g, seed=5, n_null=6)
+        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        two = elite(g, seed=5, n_null=6)
+    finally:
+        numba.set_num_threads(before)
+    pd.testing.assert_frame_equal(one.rich_club, two.rich_club)
+
+
+def test_same_null_model_as_igraph_rewire():
+    """The mean edge count among the members of degree > k in the rewired
+    graphs agrees with igraph's Graph.rewire(allowed_edge_types="simple")
+    (fixed seeds, so the check is deterministic) within four standard
+    errors."""
+    import igraph as ig
+
+    g = nx.powerlaw_cluster_graph(300, 3, 0.4, seed=4)
+    r, c = _edges(g)
+    degree = np.bincount(np.r_[r, c]).astype(np.int64)
+    top = int(degree.max())
+    ks = np.array([2, 4, 8, 12])
+    ours = np.array([(len(r) - np.cumsum(np.bincount(np.minimum(degree[u], degree[v]), minlength=top + 1)))[ks]
+                     for u, v, _ in (_swaps.double_edge_swap(r, c, 300, 10 * len(r), seed=s) for s in range(40))])
+    rng = random.Random(0)
+    ig.set_random_number_generator(rng)
+    try:
+        theirs = []
+        for _ in range(40):
+            h = ig.Graph(n=300, edges=list(zip(r.tolist(), c.tolist())))
+            h.rewire(n=10 * len(r), allowed_edge_types="simple")
+            e = np.asarray(h.get_edgelist(), dtype=np.int64)
+            low = np.minimum(degree[e[:, 0]], degree[e[:, 1]])
+            theirs.append((len(r) - np.cumsum(np.bincount(low, minlength=top + 1)))[ks])
+    finally:
+        ig.set_random_number_generator(random)
+    theirs = np.array(theirs)
+    se = np.sqrt(ours.var(axis=0, ddof=1) / 40 + theirs.var(axis=0, ddof=1) / 40)
+    assert (np.abs(ours.mean(axis=0) - theirs.mean(axis=0)) <= 4 * se + 1e-9).all()
+    # and far from the observed graph where the graph has a rich club of its own
+    observed = (len(r) - np.cumsum(np.bincount(np.minimum(degree[r], degree[c]), minlength=top + 1)))[ks]
+    assert not np.allclose(observed, ours.mean(axis=0))
+
+
+def test_swap_bad_input():
+    with pytest.raises(ValueError, match="self-loop"):
+        _swaps.double_edge_swap([0, 1], [0, 2], 3, 10)
+    with pytest.raises(ValueError, match="twice"):
+        _swaps.double_edge_swap([0, 1], [1, 0], 3, 10)
+    with pytest.raises(ValueError, match="node indices"):
+        _swaps.double_edge_swap([0, 1], [1, 5], 3, 10)
+    with pytest.raises(ValueError, match="trials"):
+        _swaps.double_edge_swap([0, 1], [1, 2], 3, -1)
+    u, v, k = _swaps.double_edge_swap([0], [1], 2, 10)
+    assert (u.tolist(), v.tolist(), k) == ([0], [1], 0)

@@ -20,9 +20,11 @@ Rich club
     graphs with the same degrees: :math:`\rho(k) = \phi(k) /
     \langle\phi_{\mathrm{rand}}(k)\rangle`, the mean over ``n_null``
     graphs, each obtained by ``swaps_per_edge * m`` double-edge swap trials
-    (igraph's ``Graph.rewire``, "simple": no self-loops or multiple edges
-    are created; each trial picks two edges ``a-b, c-d`` and rewires them to
-    ``a-d, c-b`` if those are new). The spread is the standard deviation of
+    (no self-loops or multiple edges are created; each trial picks two
+    edges ``a-b, c-d``, the second read either way round, and rewires them
+    to ``a-d, c-b`` if those are new: the chain of igraph's
+    ``Graph.rewire(allowed_edge_types="simple")``, compiled with its own
+    seeded generator in ``netanalysis.measures._swaps``). The spread is the standard deviation of
     :math:`\phi_{\mathrm{rand}}(k)` over the null graphs (``ddof=1``), and
     :math:`z(k) = (\phi - \langle\phi_{\mathrm{rand}}\rangle) / \mathrm{sd}`.
     :math:`\rho(k) > 1` means that the members of degree above :math:`k`
@@ -50,9 +52,11 @@ The *elite* is the union of the innermost core and the rich club; the
 members table says who is in which, and, when a forum is given, since when
 (their first post).
 
-Each null graph's ``random.Random`` is seeded from
-``numpy.random.SeedSequence([seed, i])`` and installed as igraph's
-generator for the call only (the global ``random`` state is untouched).
+Null graph ``i`` is seeded by the first word of
+``numpy.random.SeedSequence([seed, i])`` (SplitMix64, no global random
+state is used); the graphs are rewired in parallel above the threshold of
+:data:`netanalysis._numba.SEARCHES`, with the same results for any number
+of threads.
 
 References
 ----------
@@ -77,9 +81,7 @@ import numpy as np
 import pandas as pd
 
 from ..graphs import InteractionGraph
-from .communities import (
-    MANAGEMENT_ROLES, Communities, _SeededIgraph, _igraph, _upper_edges, communities, symmetric_adjacency,
-)
+from .communities import MANAGEMENT_ROLES, Communities, _upper_edges, communities, symmetric_adjacency
 from .coreness import coreness_array
 
 __all__ = ["elite", "Elite", "rich_club_coefficient"]
@@ -205,19 +207,18 @@ def rich_club_coefficient(graph: InteractionGraph) -> pd.Series:
 
 
 def _null_edges(n: int, rows, cols, degree, ks, *, seed: int, n_null: int, swaps_per_edge: float) -> np.ndarray:
-    """:math:`E_{>k}` at ``ks`` in each of ``n_null`` rewired graphs."""
-    base = _igraph(n, rows, cols)
-    trials = int(round(swaps_per_edge * len(rows)))
+    """:math:`E_{>k}` at ``ks`` in each of ``n_null`` rewired graphs
+    (compiled seeded double-edge swaps, ``netanalysis.measures._swaps``)."""
+    from ._swaps import null_histograms, swap_seeds
+
+    m = len(rows)
+    trials = int(round(swaps_per_edge * m))
     top = int(degree.max())
-    out = np.empty((n_null, len(ks)), dtype=np.float64)
-    with _SeededIgraph() as rng:
-        for i in range(n_null):
-            rng.seed(int(np.random.SeedSequence([int(seed), i]).generate_state(1, dtype=np.uint64)[0]))
-            h = base.copy()
-            h.rewire(n=trials, allowed_edge_types="simple")
-            edges = np.asarray(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-            out[i] = _club_edges(degree, edges[:, 0], edges[:, 1], top)[ks]
-    return out
+    u = np.minimum(rows, cols).astype(np.int64)
+    v = np.maximum(rows, cols).astype(np.int64)
+    hist, _ = null_histograms(n_null * trials, u, v, np.int64(n), degree.astype(np.int64), np.int64(trials),
+                              swap_seeds(seed, n_null), np.int64(top))
+    return (m - np.cumsum(hist, axis=1))[:, ks].astype(np.float64)
 
 
 def _first_posts(forum, ids: pd.Index) -> pd.DataFrame:
