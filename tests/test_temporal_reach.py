@@ -141,3 +141,49 @@ def test_bad_input_and_empty_layer():
     with pytest.raises(ValueError, match="end"):
         temporal_reach(forum, start="2021-01-01", end="2020-01-01")
     assert na.temporal_reach is temporal_reach
+
+
+@pytest.mark.parametrize("layer", ["messages", "replies"])
+def test_serial_and_parallel_kernels_agree_exactly(layer, monkeypatch):
+    """The kernel goes through DualKernel (netanalysis._numba): with the
+    parallel build forced (threshold 0) on one and two threads, and with
+    the serial build, every table is the same bytes."""
+    import importlib
+
+    import numba
+    import synthetic
+
+    reach = importlib.import_module("netanalysis.temporal.reach")
+    from netanalysis._numba import DualKernel
+
+    assert isinstance(reach._foremost_kernel, DualKernel)
+    forum, _ = synthetic.generate_forum("tiny", seed=4)
+    serial = temporal_reach(forum, layer)
+    assert not reach._foremost_kernel.use_parallel(0)
+    monkeypatch.setattr(reach._foremost_kernel, "min_work", 0)
+    before = numba.get_num_threads()
+    results = []
+    try:
+        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
+            numba.set_num_threads(threads)
+            results.append(temporal_reach(forum, layer))
+    finally:
+        numba.set_num_threads(before)
+    for other in results:
+        pd.testing.assert_frame_equal(serial.members, other.members, check_exact=True)
+        pd.testing.assert_frame_equal(serial.arrival, other.arrival, check_exact=True)
+        pd.testing.assert_frame_equal(serial.hops, other.hops, check_exact=True)
+    assert serial.members["temporal_betweenness"].gt(0).any()
+    # the builds themselves, on the same arguments
+    rng = np.random.default_rng(0)
+    n, m = 60, 900
+    u, v = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = u != v
+    u, v = u[keep].astype(np.int64), v[keep].astype(np.int64)
+    t = np.sort(rng.integers(0, 200, len(u))).astype(np.int64)
+    gstart = np.append(np.flatnonzero(np.r_[True, t[1:] != t[:-1]]), len(t)).astype(np.int64)
+    src = np.arange(n, dtype=np.int64)
+    a = reach._foremost_kernel.serial(u, v, t, gstart, n, src, True, 16)
+    b = reach._foremost_kernel.parallel(u, v, t, gstart, n, src, True, 16)
+    for x, y in zip(a, b):
+        assert np.array_equal(x, y)

@@ -82,7 +82,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._numba import jit
+from numba import prange
+
+from .._numba import SEARCHES, dual_kernel
 from ..forum import Forum
 from ..graphs import answered_posts
 from ..graphs._common import check_forum
@@ -93,98 +95,110 @@ REACH_LAYERS = ("messages", "replies")
 _INF = np.iinfo(np.int64).max
 
 
-@jit()
-def _foremost_kernel(u, v, t, gstart, n, sources, want_bc):   # pragma: no cover - compiled
+@dual_kernel(kind=SEARCHES)
+def _foremost_kernel(u, v, t, gstart, n, sources, want_bc, n_chunks):   # pragma: no cover - compiled
+    """Foremost arrival, its hops and (``want_bc``) temporal betweenness
+    from each source. The sources are split into ``n_chunks`` fixed chunks
+    (:data:`netanalysis._numba.SEARCHES`), each with its own scratch arrays
+    and betweenness row, summed in chunk order after the loop: the same
+    bytes serially and in parallel, for any number of threads."""
     n_src = sources.shape[0]
     n_c = u.shape[0]
     big = np.iinfo(np.int64).max
     arrival = np.full((n_src, n), big, dtype=np.int64)
     hops = np.zeros((n_src, n), dtype=np.int32)
-    bc = np.zeros(n, dtype=np.float64)
-    d = np.empty(n_c, dtype=np.int64)
-    c = np.empty(n_c, dtype=np.float64)
-    w = np.empty(n_c, dtype=np.float64)
-    minhop = np.empty(n, dtype=np.int64)
-    cnt = np.empty(n, dtype=np.float64)
-    tau = np.empty(n, dtype=np.int64)
-    h = np.empty(n, dtype=np.int64)
-    sigma = np.empty(n, dtype=np.float64)
-    top_level = np.empty(n, dtype=np.int64)
-    top_sum = np.empty(n, dtype=np.float64)
+    bcs = np.zeros((n_chunks, n), dtype=np.float64)
     n_groups = gstart.shape[0] - 1
-    for si in range(n_src):
-        s = sources[si]
-        minhop[:] = big
-        cnt[:] = 0.0
-        tau[:] = big
-        h[:] = big
-        sigma[:] = 0.0
-        # forward: fewest contacts (d) and their number (c) of the paths ending with each contact
-        for g in range(n_groups):
-            a = gstart[g]
-            b = gstart[g + 1]
-            for e in range(a, b):
-                x = u[e]
-                if x == s:
-                    d[e] = 1
-                    c[e] = 1.0
-                elif minhop[x] < big:
-                    d[e] = minhop[x] + 1
-                    c[e] = cnt[x]
-                else:
-                    d[e] = -1
-                    c[e] = 0.0
-            for e in range(a, b):     # only now: a contact cannot continue one of the same time
-                if d[e] > 0:
-                    y = v[e]
-                    if d[e] < minhop[y]:
-                        minhop[y] = d[e]
-                        cnt[y] = c[e]
-                    elif d[e] == minhop[y]:
-                        cnt[y] += c[e]
-                    if y != s:
-                        if tau[y] == big:
-                            tau[y] = t[e]
-                            h[y] = d[e]
-                            sigma[y] = c[e]
-                        elif tau[y] == t[e]:
-                            if d[e] < h[y]:
+    for ci in prange(n_chunks):
+        lo = ci * n_src // n_chunks
+        hi = (ci + 1) * n_src // n_chunks
+        d = np.empty(n_c, dtype=np.int64)
+        c = np.empty(n_c, dtype=np.float64)
+        w = np.empty(n_c, dtype=np.float64)
+        minhop = np.empty(n, dtype=np.int64)
+        cnt = np.empty(n, dtype=np.float64)
+        tau = np.empty(n, dtype=np.int64)
+        h = np.empty(n, dtype=np.int64)
+        sigma = np.empty(n, dtype=np.float64)
+        top_level = np.empty(n, dtype=np.int64)
+        top_sum = np.empty(n, dtype=np.float64)
+        bc = bcs[ci]
+        for si in range(lo, hi):
+            s = sources[si]
+            minhop[:] = big
+            cnt[:] = 0.0
+            tau[:] = big
+            h[:] = big
+            sigma[:] = 0.0
+            # forward: fewest contacts (d) and their number (c) of the paths ending with each contact
+            for g in range(n_groups):
+                a = gstart[g]
+                b = gstart[g + 1]
+                for e in range(a, b):
+                    x = u[e]
+                    if x == s:
+                        d[e] = 1
+                        c[e] = 1.0
+                    elif minhop[x] < big:
+                        d[e] = minhop[x] + 1
+                        c[e] = cnt[x]
+                    else:
+                        d[e] = -1
+                        c[e] = 0.0
+                for e in range(a, b):     # only now: a contact cannot continue one of the same time
+                    if d[e] > 0:
+                        y = v[e]
+                        if d[e] < minhop[y]:
+                            minhop[y] = d[e]
+                            cnt[y] = c[e]
+                        elif d[e] == minhop[y]:
+                            cnt[y] += c[e]
+                        if y != s:
+                            if tau[y] == big:
+                                tau[y] = t[e]
                                 h[y] = d[e]
                                 sigma[y] = c[e]
-                            elif d[e] == h[y]:
-                                sigma[y] += c[e]
-        for y in range(n):
-            if tau[y] < big:
-                arrival[si, y] = tau[y]
-                hops[si, y] = h[y]
-        if not want_bc:
-            continue
-        # backward: dependencies; out-contacts of a member are met in non-decreasing level
-        top_level[:] = -1
-        top_sum[:] = 0.0
-        for g in range(n_groups - 1, -1, -1):
-            a = gstart[g]
-            b = gstart[g + 1]
-            for e in range(a, b):
-                if d[e] > 0:
-                    y = v[e]
-                    through = top_sum[y] if top_level[y] == d[e] else 0.0
-                    final = 0.0
-                    if y != s and t[e] == tau[y] and d[e] == h[y]:
-                        final = 1.0 / sigma[y]
-                    w[e] = final + through
-                    if y != s:
-                        bc[y] += c[e] * through
-            for e in range(a, b):
-                if d[e] > 0:
-                    x = u[e]
-                    level = d[e] - 1
-                    if level > top_level[x]:
-                        top_level[x] = level
-                        top_sum[x] = w[e]
-                    elif level == top_level[x]:
-                        top_sum[x] += w[e]
-    return arrival, hops, bc
+                            elif tau[y] == t[e]:
+                                if d[e] < h[y]:
+                                    h[y] = d[e]
+                                    sigma[y] = c[e]
+                                elif d[e] == h[y]:
+                                    sigma[y] += c[e]
+            for y in range(n):
+                if tau[y] < big:
+                    arrival[si, y] = tau[y]
+                    hops[si, y] = h[y]
+            if not want_bc:
+                continue
+            # backward: dependencies; out-contacts of a member are met in non-decreasing level
+            top_level[:] = -1
+            top_sum[:] = 0.0
+            for g in range(n_groups - 1, -1, -1):
+                a = gstart[g]
+                b = gstart[g + 1]
+                for e in range(a, b):
+                    if d[e] > 0:
+                        y = v[e]
+                        through = top_sum[y] if top_level[y] == d[e] else 0.0
+                        final = 0.0
+                        if y != s and t[e] == tau[y] and d[e] == h[y]:
+                            final = 1.0 / sigma[y]
+                        w[e] = final + through
+                        if y != s:
+                            bc[y] += c[e] * through
+                for e in range(a, b):
+                    if d[e] > 0:
+                        x = u[e]
+                        level = d[e] - 1
+                        if level > top_level[x]:
+                            top_level[x] = level
+                            top_sum[x] = w[e]
+                        elif level == top_level[x]:
+                            top_sum[x] += w[e]
+    total = np.zeros(n, dtype=np.float64)
+    for ci in range(n_chunks):
+        total += bcs[ci]
+    return arrival, hops, total
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -345,8 +359,10 @@ def temporal_reach(forum: Forum, layer: str = "messages", *, sources=None, start
     src_pos = np.arange(n, dtype=np.int64) if sources is None else position[rows]
     gstart = np.flatnonzero(np.concatenate(([True], t[1:] != t[:-1]))) if len(t) else np.zeros(0, np.int64)
     gstart = np.append(gstart, len(t)).astype(np.int64)
-    arrival, hops, bc = _foremost_kernel(u.astype(np.int64), v.astype(np.int64), t.astype(np.int64), gstart,
-                                         n, src_pos.astype(np.int64), bool(betweenness))
+    n_src = len(src_pos)
+    arrival, hops, bc = _foremost_kernel(n_src * (len(t) + n), u.astype(np.int64), v.astype(np.int64),
+                                         t.astype(np.int64), gstart, n, src_pos.astype(np.int64), bool(betweenness),
+                                         SEARCHES.n_chunks(n_src))
     reached = arrival != _INF
     out_reach = reached.sum(axis=1)
     in_reach = reached.sum(axis=0)
