@@ -1,6 +1,7 @@
 """Activity trajectories at 100,000 members x 48 months: wall time against
 the 60 s target, recovery of the planted groups, and (when R with crimCV is
-installed) a side-by-side comparison on crimCV's TO1adj data.
+installed, which Debian's packages cannot give) a side-by-side comparison on
+crimCV's TO1adj data.
 
 Simulated counts: 100,000 members, 48 monthly periods, four planted
 Poisson groups (shares 0.55, 0.25, 0.12, 0.08; quadratic log-rates on
@@ -11,7 +12,11 @@ max_groups=6)`` (1 to 6 groups in one call, covariance and bands of the
 chosen model included), each number of groups on its own (covariance
 included), the same with ``model="zip"`` on the counts zero-inflated
 (omega 0.3, 0.2, 0.1, 0.05), and ``activity_trajectories`` on the forum-c
-preset. Writes ``benchmarks/TRAJECTORIES.md`` (or ``--out``).
+preset. Writes ``benchmarks/TRAJECTORIES.md`` (or ``--out``), keeping the
+sections other scripts wrote there between ``<!-- BEGIN name -->`` and
+``<!-- END name -->`` markers (``trajectories_vs_flexmix.py``, the temporal
+checks). crimCV is not packaged for Debian: the comparison with an
+established implementation (R's flexmix) is ``trajectories_vs_flexmix.py``.
 
 Usage::
 
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import shutil
 import subprocess
 import sys
@@ -81,14 +87,45 @@ def _table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+#: Why the crimCV comparison does not run here, and where the comparison
+#: with an established implementation is instead.
+CRIMCV_ABSENT = ("R itself is installable from Debian's packages (`apt-get install -y r-base-core`), but crimCV "
+                 "is not packaged for Debian (there is no `r-cran-crimcv`) and CRAN cannot be reached from this "
+                 "machine, so crimCV's `TO1adj` data cannot be used either. The comparison with an established "
+                 "implementation is R's flexmix (Debian's `r-cran-flexmix`) on public count data, written by "
+                 "`benchmarks/trajectories_vs_flexmix.py` into its own section of this file "
+                 "(`trajectories_vs_flexmix`).")
+#: The markers of sections that other scripts write into the same file
+#: (``<!-- BEGIN name -->`` ... ``<!-- END name -->``): kept as they are.
+_SECTION = re.compile(r"<!-- BEGIN (?P<name>[\w.-]+) -->\n.*?<!-- END (?P=name) -->\n?", re.S)
+
+
+def kept_sections(old: str) -> list[str]:
+    """The marked sections of ``old`` (written by other scripts), in order."""
+    return [m.group(0).rstrip("\n") + "\n" for m in _SECTION.finditer(old)]
+
+
+def write_keeping_sections(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` followed by every marked section that
+    ``path`` held (those of other scripts, such as
+    ``trajectories_vs_flexmix.py`` and the temporal checks), in one rename."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    blocks = [b for b in kept_sections(old) if b.split("\n", 1)[0] not in text]
+    new = text.rstrip("\n") + "\n" + "".join("\n" + b for b in blocks)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(new, encoding="utf-8")
+    tmp.replace(path)
+
+
 def crimcv_comparison() -> str:
     """crimCV on TO1adj beside fit_trajectories on the same data, if R and crimCV are present."""
     rscript = shutil.which("Rscript")
     if rscript is None:
-        return "Not run: `Rscript` is not installed on this machine (R's crimCV is needed for the comparison)."
+        return "Not run: `Rscript` is not installed on this machine. " + CRIMCV_ABSENT
     probe = subprocess.run([rscript, "-e", "library(crimCV)"], capture_output=True, text=True)
     if probe.returncode != 0:
-        return "Not run: R is installed but the `crimCV` package is not (`Rscript -e 'library(crimCV)'` fails)."
+        return "Not run: R is installed but the `crimCV` package is not (`Rscript -e 'library(crimCV)'` fails). " \
+            + CRIMCV_ABSENT
     from netanalysis.temporal import fit_trajectories
     with tempfile.TemporaryDirectory() as tmp:
         data_csv, out_csv = Path(tmp, "to1adj.csv"), Path(tmp, "crimcv.csv")
@@ -228,7 +265,7 @@ also by group size and adequacy).
 
 {crimcv_comparison()}
 """
-    Path(args.out).write_text(text)
+    write_keeping_sections(Path(args.out), text)
     print(text)
 
 
