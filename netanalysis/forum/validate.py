@@ -984,7 +984,7 @@ def dataset_files(source) -> list[Path]:
 def _read_database_source(source, *, on_error, **folder_options) -> Forum:
     """``read_database(source)`` for ``read_forum``: folder options refused,
     a source it cannot open reported as a ForumDataError naming it."""
-    from .database import read_database
+    from .database import read_database, source_label
 
     defaults = {"orphans": "drop", "time_unit": None, "time_format": None, "encoding": "utf-8",
                 "follow_links": False}
@@ -992,7 +992,7 @@ def _read_database_source(source, *, on_error, **folder_options) -> Forum:
     if given:
         raise ForumDataError([Problem("database", None, f"{', '.join(given)}: options of dataset folders; "
                                       "a database is read with its own types (see netanalysis.read_database)",
-                                      fatal=True)], source=os.fspath(source))
+                                      fatal=True)], source=source_label(os.fspath(source)))
     try:
         return read_database(source, on_error=on_error)
     except ForumDataError:
