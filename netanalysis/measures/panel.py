@@ -160,7 +160,7 @@ def centrality(graph: InteractionGraph, measures: Iterable[str] | str | None = N
         ``endpoints`` (False): count the endpoints of each shortest path in
         betweenness (networkx's ``endpoints=True``: a member also scores
         every member it reaches and every member reaching it; see
-        :func:`~netanalysis.measures.betweenness.betweenness`); closeness
+        ``netanalysis.betweenness``); closeness
         and harmonic are unchanged (with it they come from a second
         traversal per source);
         ``on_undefined`` ("warn" or "raise"): when eigenvector centrality

@@ -20,7 +20,7 @@ results into a new output folder, atomically:
                              dropped post with ``reply_to`` cleared: one line
                              per such post (same columns)
 ``trajectory_*.csv``,        only with ``over_time=True`` (see
-``rolling.csv``,             :data:`OVER_TIME_FILES` and :data:`OVER_TIME`):
+``rolling.csv``,             ``OVER_TIME_FILES`` and ``OVER_TIME``):
 ``rises.csv``,               activity trajectories, centrality in moving
 ``succession.csv``           windows, rising members and succession
 ``.netanalysis-output``      the marker of a netanalysis output (``--force``
@@ -448,7 +448,7 @@ class _OverTime:
 
 def _find_over_time(forum: Forum, ranked: pd.DataFrame, seed: int) -> _OverTime:
     """Trajectories, moving windows, rises and succession with the settings
-    of :data:`OVER_TIME`; a part that cannot be measured on this forum (too
+    of ``OVER_TIME``; a part that cannot be measured on this forum (too
     short a span, no window...) is skipped with its reason."""
     from ..temporal import activity_trajectories, emergence, rolling, succession
 
@@ -743,7 +743,7 @@ def _report(forum, graph, panel, roles, ranked, disruption, summary, label, part
 
 def report_label(name: str) -> str:
     """How a report's title names its dataset: a folder or file by its
-    last part, a database URL as :func:`netanalysis.forum.database.source_label`
+    last part, a database URL as ``netanalysis.forum.database.source_label``
     gives it (without user, password or options)."""
     name = str(name)
     if "://" in name:
@@ -810,7 +810,7 @@ def analyze(
         Several datasets (a list, or a mapping ``{name: dataset}`` naming
         their folders) are each analysed as one into ``out / name`` and
         linked across fora in a combined report ``out / "report.html"``
-        (see :mod:`netanalysis.report.multiforum`); a list of one dataset is
+        (see ``netanalysis.report.multiforum``); a list of one dataset is
         analysed as that dataset alone.
     out : path
         The output folder; created, refused when it exists unless ``force``,
@@ -830,7 +830,7 @@ def analyze(
     dataset_name : str, optional
         How the dataset is named in ``summary.json`` and the report (default:
         the path given; a database server URL without its user, password
-        and options, :func:`netanalysis.forum.database.source_label`). Not
+        and options, ``netanalysis.forum.database.source_label``). Not
         with several datasets (name them with a mapping).
     read_options : dict, optional
         Further options of :func:`netanalysis.read_forum` (``orphans``,
@@ -838,13 +838,13 @@ def analyze(
         recorded with the parameters in ``summary.json``.
     over_time : bool, default False
         Add the report's over-time section and its tables
-        (:data:`OVER_TIME_FILES`, listed in ``summary.json`` under
+        (``OVER_TIME_FILES``, listed in ``summary.json`` under
         ``over_time.files``): activity trajectories of the monthly posts
         (Poisson, quadratic, 1 to 5 groups by BIC), the reply graph's
         centrality in 90-day windows every 30 days with the key actors'
         ranks, the members whose structural rise came before their first
         dated status event, and who took over from the key actors who went
-        quiet (settings: :data:`OVER_TIME`). A part that the forum's span
+        quiet (settings: ``OVER_TIME``). A part that the forum's span
         does not allow (fewer than two months, or than two windows) is
         skipped with its reason in the report and ``summary.json``.
 
@@ -856,7 +856,7 @@ def analyze(
         Analysis and the linked fora).
 
     Every parameter and the output location are checked before any work
-    (``ValueError``; :class:`netanalysis._io.OutputError` for the
+    (``ValueError``; ``netanalysis._io.OutputError`` for the
     output); a second run into the same ``out`` while this one runs is
     refused at once.
     """
