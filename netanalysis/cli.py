@@ -418,7 +418,7 @@ def cmd_analyze(args) -> int:
     except ValueError as exc:  # the option types check the same; kept for safety
         raise UserError(str(exc)) from None
     options = _read_options(args)
-    with _output(out, dataset_files(src), args.force):
+    with _cluster(args), _output(out, dataset_files(src), args.force):
         result = analyze(
             src, out, graph=args.graph, top=args.top, seed=args.seed, format=args.format,
             on_error=args.on_error, stability_repeats=args.stability_repeats,
@@ -431,6 +431,32 @@ def cmd_analyze(args) -> int:
     _say_warnings("analyze", result.forum.report)
     _say_dropped("analyze", _dropped(result.forum.report), out / DROPPED_FILE, _dropped(result.forum.report, "cleared"))
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _cluster(args):
+    """``--workers N`` / ``--scheduler ADDRESS``: the heavy computations of
+    the block on a Dask cluster (:func:`netanalysis.distributed.cluster`;
+    the same results as in this process); neither: this process, no Dask."""
+    if (args.workers or 1) <= 1 and not args.scheduler:
+        yield None
+        return
+    from .distributed import cluster
+
+    try:
+        ctx = cluster(workers=args.workers, scheduler=args.scheduler)
+        session = ctx.__enter__()
+    except ImportError as exc:
+        raise UserError(f"--workers/--scheduler: {exc}") from None
+    except OSError as exc:
+        raise UserError(f"--scheduler {args.scheduler}: cannot connect ({exc})") from None
+    try:
+        yield session
+    except BaseException:
+        if not ctx.__exit__(*sys.exc_info()):
+            raise
+    else:
+        ctx.__exit__(None, None, None)
 
 
 def _analyze_fora(args) -> int:
@@ -448,7 +474,7 @@ def _analyze_fora(args) -> int:
         raise UserError(str(exc)) from None
     options = _read_options(args)
     inputs = [f for src in sources for f in dataset_files(src)]
-    with _output(out, inputs, args.force):
+    with _cluster(args), _output(out, inputs, args.force):
         result = analyze_fora(
             dict(zip(names, sources)), out, graph=args.graph, top=args.top, seed=args.seed, format=args.format,
             on_error=args.on_error, stability_repeats=args.stability_repeats,
@@ -615,6 +641,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "groups by BIC), reply-graph centrality in 90-day windows every 30 days with the key "
                         "actors' ranks, members whose structural rise came before their status, and who took "
                         "over from key actors who went quiet")
+    a.add_argument("--workers", type=_at_least(1), default=1,
+                   help="run the heavy computations on a local Dask cluster of this many worker processes "
+                        "(same results as in one process; needs netanalysis[distributed]; default: 1, no cluster)")
+    a.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run them on the running Dask cluster at ADDRESS (tcp://host:8786) instead")
     a.add_argument("--quiet", action="store_true", help="print nothing but errors and warnings")
     a.add_argument("--force", action="store_true",
                    help=f"replace an existing output folder written by netanalysis (holding {MARKER})")
