@@ -635,12 +635,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "OUT/dropped.csv and their number is shown")
     a.add_argument("--stability-repeats", type=_at_least(0, " (0 skips it)"), default=10,
                    help="resamples behind the stability column (default: 10; 0 to skip)")
-    a.add_argument("--over-time", action="store_true",
+    a.add_argument("--over-time", action=argparse.BooleanOptionalAction, default=None,
                    help="add the report's over-time section and its tables (trajectory_*.csv, rolling.csv, "
                         "rises.csv, succession.csv): monthly activity trajectories (Poisson, quadratic, 1 to 5 "
                         "groups by BIC), reply-graph centrality in 90-day windows every 30 days with the key "
                         "actors' ranks, members whose structural rise came before their status, and who took "
-                        "over from key actors who went quiet")
+                        "over from key actors who went quiet (default: on when the posts span at least a year)")
     a.add_argument("--workers", type=_at_least(1), default=1,
                    help="run the heavy computations on a local Dask cluster of this many worker processes "
                         "(same results as in one process; needs netanalysis[distributed]; default: 1, no cluster)")

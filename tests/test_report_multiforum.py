@@ -14,7 +14,7 @@ import pytest
 import netanalysis as na
 import synthetic
 from netanalysis.cli import main
-from netanalysis.report.analyze import OUTPUT_FILES
+from netanalysis.report.analyze import OUTPUT_FILES, OVER_TIME_FILES
 from netanalysis.report.multiforum import MULTI_FILES, MULTI_SECTION_IDS, forum_names
 
 OPTIONS = ["--top", "20", "--seed", "2", "--stability-repeats", "0", "--quiet"]
@@ -48,7 +48,7 @@ def test_every_forum_is_analysed_as_alone(planted, combined, tmp_path):
     paths, _ = planted
     assert _files(combined) == sorted([".netanalysis-output", "forum", "forum-2", *MULTI_FILES])
     assert json.loads((combined / ".netanalysis-output").read_text())["netanalysis"] == "multi-analysis"
-    expected = sorted([".netanalysis-output", *(f if "." in f else f + ".csv" for f in OUTPUT_FILES)])
+    expected = sorted([".netanalysis-output", *(f if "." in f else f + ".csv" for f in OUTPUT_FILES), *OVER_TIME_FILES])
     for name in ("forum", "forum-2"):
         assert _files(combined / name) == expected
     # the first forum's analysis is the one `analyze DATASET` writes

@@ -32,7 +32,7 @@ def with_over_time(tiny_dataset, tmp_path_factory) -> Path:
 def without_over_time(tiny_dataset, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("plain") / "out"
     assert main(["analyze", str(tiny_dataset), "--out", str(out), "--top", "15", "--seed", "2",
-                 "--stability-repeats", "2", "--quiet"]) == 0
+                 "--stability-repeats", "2", "--no-over-time", "--quiet"]) == 0
     return out
 
 
@@ -73,6 +73,7 @@ def test_no_section_and_no_files_without_over_time(without_over_time):
     assert not set(OVER_TIME_FILES) & names
     summary = json.loads((out / "summary.json").read_text())
     assert summary["parameters"]["over_time"] is False
+    assert summary["parameters"]["over_time_choice"] == "turned off"
     assert "over_time" not in summary and "over time" not in summary["seconds"]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert OVER_TIME_SECTION not in _sections(html)
@@ -144,6 +145,30 @@ def test_a_forum_too_short_gets_reasons_not_a_traceback(valid_dataset, tmp_path)
     assert "Positions over time were not measured" in html
 
 
+def test_on_by_default_when_the_posts_span_a_year(with_over_time, tiny_dataset, tmp_path):
+    """The tiny forum's posts span two years: without either option the
+    section is made, with the same bytes as ``--over-time``; its choice and
+    why are in summary.json."""
+    out = tmp_path / "out"
+    assert main(["analyze", str(tiny_dataset), "--out", str(out), "--top", "15", "--seed", "2",
+                 "--stability-repeats", "2", "--quiet"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["parameters"]["over_time"] is True
+    assert summary["parameters"]["over_time_choice"] == "the posts span 731 days, at least 365D"
+    assert json.loads((with_over_time / "summary.json").read_text())["parameters"]["over_time_choice"] == "asked for"
+    for name in OVER_TIME_FILES:
+        assert (out / name).read_bytes() == (with_over_time / name).read_bytes(), name
+
+
+def test_off_by_default_when_the_posts_span_less_than_a_year(valid_dataset, tmp_path):
+    """Seven posts over three days: no section unless asked for."""
+    result = na.analyze(valid_dataset, tmp_path / "out", stability_repeats=0)
+    params = result.summary["parameters"]
+    assert params["over_time"] is False and "over_time" not in result.summary
+    assert params["over_time_choice"].startswith("the posts span ") and "less than 365D" in params["over_time_choice"]
+    assert not {p.name for p in (tmp_path / "out").iterdir()} & set(OVER_TIME_FILES)
+
+
 def test_over_time_must_be_a_bool(valid_dataset, tmp_path):
     with pytest.raises(ValueError, match="over_time"):
         na.analyze(valid_dataset, tmp_path / "out", over_time="yes")
@@ -155,7 +180,8 @@ def test_option_documented_in_help_and_readme():
                           text=True, timeout=120)
     assert proc.returncode == 0
     text = " ".join(proc.stdout.split())
-    assert "--over-time" in text and "90-day windows every 30 days" in text and "1 to 5 groups" in text
+    assert "--over-time" in text and "--no-over-time" in text and "90-day windows every 30 days" in text
+    assert "1 to 5 groups" in text and "on when the posts span at least a year" in text
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     cli = readme.split("## Command line")[1].split("\n## ")[0]
     assert "--over-time" in cli

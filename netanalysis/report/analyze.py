@@ -19,10 +19,12 @@ results into a new output folder, atomically:
 ``cleared.csv``              only when ``orphans="detach"`` kept replies to a
                              dropped post with ``reply_to`` cleared: one line
                              per such post (same columns)
-``trajectory_*.csv``,        only with ``over_time=True`` (see
-``rolling.csv``,             ``OVER_TIME_FILES`` and ``OVER_TIME``):
-``rises.csv``,               activity trajectories, centrality in moving
-``succession.csv``           windows, rising members and succession
+``trajectory_*.csv``,        with the over-time section (``over_time=True``,
+``rolling.csv``,             or by default when the posts span at least
+``rises.csv``,               ``OVER_TIME_AUTO_SPAN``; see ``OVER_TIME_FILES``
+``succession.csv``           and ``OVER_TIME``): activity trajectories,
+                             centrality in moving windows, rising members
+                             and succession
 ``.netanalysis-output``      the marker of a netanalysis output (``--force``
                              replaces only folders that hold it)
 ============================ =================================================
@@ -63,7 +65,7 @@ from .graphml import write_graphml
 from .html import OVER_TIME_SECTION, Section, render_report
 
 __all__ = ["analyze", "check_parameters", "Analysis", "GRAPHS", "OUTPUT_FILES", "DROPPED_FILE", "CLEARED_FILE",
-           "MAX_SEED", "OVER_TIME", "OVER_TIME_FILES"]
+           "MAX_SEED", "OVER_TIME", "OVER_TIME_FILES", "OVER_TIME_AUTO_SPAN"]
 
 GRAPHS = ("reply", "coparticipation")
 OUTPUT_FILES = ("key_actors.csv", "communities.csv", "roles", "centrality", "disruption", "summary.json",
@@ -99,6 +101,13 @@ OVER_TIME = {"freq": "MS", "order": 2, "model": "poisson", "max_groups": 5, "win
              "measures": ("in_degree", "out_degree", "pagerank", "betweenness"), "top_share": 0.05,
              "timeline_actors": 10, "succession_actors": MEMBER_SECTIONS, "quiet_after": "90D",
              "succession_period": "365D", "successors": 3}
+#: ``over_time=None`` (the default; the CLI without ``--over-time`` or
+#: ``--no-over-time``) adds the over-time section when the posts span at
+#: least this long: a year gives the monthly trajectories twelve periods and
+#: the 90-day windows nine steps, the least over which a rise before a
+#: status or a succession can be told from a burst of activity. On the
+#: synthetic presets (two years) the section costs under a second.
+OVER_TIME_AUTO_SPAN = "365D"
 #: The files of the over-time section, each written only when its part could
 #: be measured (``summary.json``'s ``over_time.files`` lists those written).
 OVER_TIME_FILES = ("trajectory_groups.csv", "trajectory_bic.csv", "trajectory_curves.csv", "trajectory_members.csv",
@@ -444,6 +453,19 @@ class _OverTime:
     trajectories: object = None
     windows: pd.DataFrame | None = None
     emergence: object = None
+
+
+def _over_time_choice(forum: Forum, over_time: bool | None) -> tuple[bool, str]:
+    """Whether the over-time section is made, and why (``over_time=None``:
+    when the posts span at least ``OVER_TIME_AUTO_SPAN``)."""
+    if over_time is not None:
+        return bool(over_time), "asked for" if over_time else "turned off"
+    times = forum.post_arrays.time
+    span = pd.Timedelta(int(times.max() - times.min()) if len(times) else 0, unit="ns")
+    days = span / pd.Timedelta("1D")
+    on = span >= pd.Timedelta(OVER_TIME_AUTO_SPAN)
+    return bool(on), (f"the posts span {days:.0f} days, {'at least' if on else 'less than'} "
+                      f"{OVER_TIME_AUTO_SPAN}")
 
 
 def _find_over_time(forum: Forum, ranked: pd.DataFrame, seed: int) -> _OverTime:
@@ -798,7 +820,7 @@ def analyze(
     force: bool = False,
     dataset_name: str | None = None,
     read_options: dict | None = None,
-    over_time: bool = False,
+    over_time: bool | None = None,
 ):
     """Run every stage on ``dataset`` and write the results into ``out``.
 
@@ -836,7 +858,7 @@ def analyze(
         Further options of :func:`netanalysis.read_forum` (``orphans``,
         ``time_unit``, ``time_format``, ``encoding``, ``follow_links``),
         recorded with the parameters in ``summary.json``.
-    over_time : bool, default False
+    over_time : bool or None, default None
         Add the report's over-time section and its tables
         (``OVER_TIME_FILES``, listed in ``summary.json`` under
         ``over_time.files``): activity trajectories of the monthly posts
@@ -847,6 +869,9 @@ def analyze(
         quiet (settings: ``OVER_TIME``). A part that the forum's span
         does not allow (fewer than two months, or than two windows) is
         skipped with its reason in the report and ``summary.json``.
+        None: added when the posts span at least ``OVER_TIME_AUTO_SPAN``
+        (a year); ``summary.json`` records the choice and why under
+        ``parameters.over_time`` and ``parameters.over_time_choice``.
 
     Returns
     -------
@@ -893,7 +918,7 @@ def _several(dataset) -> bool:
 
 
 def _checked_options(*, graph="reply", top=50, seed=0, format="csv", on_error="raise", stability_repeats=10,
-                     read_options=None, over_time=False) -> dict:
+                     read_options=None, over_time=None) -> dict:
     """The options of :func:`_analyze`, each checked (``ValueError``)."""
     check_parameters(graph=graph, top=top, seed=seed, format=format, on_error=on_error,
                      stability_repeats=stability_repeats)
@@ -903,22 +928,27 @@ def _checked_options(*, graph="reply", top=50, seed=0, format="csv", on_error="r
         raise ValueError(f"read_options: unknown option(s) {', '.join(map(repr, unknown))}; "
                          f"options are {', '.join(READ_OPTIONS)}")
     check_read_options(on_error=on_error, **read_options)
-    if not isinstance(over_time, (bool, np.bool_)):
-        raise ValueError(f"over_time must be True or False, not {over_time!r}")
+    if over_time is not None and not isinstance(over_time, (bool, np.bool_)):
+        raise ValueError(f"over_time must be True, False or None (on when the posts span at least "
+                         f"{OVER_TIME_AUTO_SPAN}), not {over_time!r}")
     return {"graph": graph, "top": top, "seed": seed, "format": format, "on_error": on_error,
-            "stability_repeats": stability_repeats, "read_options": read_options, "over_time": bool(over_time)}
+            "stability_repeats": stability_repeats, "read_options": read_options,
+            "over_time": None if over_time is None else bool(over_time)}
 
 
 def _analyze(dataset, out: Path, *, graph, top, seed, format, on_error, stability_repeats, progress,
-             force, name: str, read_options: dict, over_time: bool = False) -> Analysis:
+             force, name: str, read_options: dict, over_time: bool | None = None) -> Analysis:
     from ..measures import centrality
     from ..keyplayers import disrupt, key_actors
     from ..roles import forum_roles
 
-    bar = _Progress(progress, extra=int(over_time))
+    bar = _Progress(progress, extra=int(over_time is not False))
     try:
         with bar.stage("read"):
             forum = read_forum(dataset, on_error=on_error, **read_options)
+        over_time, over_time_choice = _over_time_choice(forum, over_time)
+        if bar.bar is not None and not over_time:
+            bar.bar.total = len(STAGES)
         with bar.stage("graph"):
             g = _build_graph(forum, graph)
         with bar.stage("centrality"):
@@ -957,7 +987,8 @@ def _analyze(dataset, out: Path, *, graph, top, seed, format, on_error, stabilit
             "parameters": {"dataset": name, "graph": graph, "top": top, "seed": seed, "format": format,
                            "on_error": on_error, "stability_repeats": stability_repeats,
                            **{k: read_options[k] for k in READ_OPTIONS if k in read_options},
-                           "threads": numba.get_num_threads(), "over_time": bool(over_time)},
+                           "threads": numba.get_num_threads(), "over_time": bool(over_time),
+                           "over_time_choice": over_time_choice},
             "communities": found["communities"],
             "elite": found["elite"],
             **({"over_time": over.info} if over is not None else {}),
