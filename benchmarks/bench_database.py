@@ -16,7 +16,7 @@ to step over them:
   time of a plain ``mariadb-dump`` of the same tables, for scale.
 
 Each read runs in a fresh interpreter; its wall time and peak resident
-memory (``ru_maxrss``) are printed as one JSON line, with the machine and
+memory (``VmHWM``) are printed as one JSON line, with the machine and
 the load average. The writer lives here, not in the library.
 
     python benchmarks/bench_database.py --posts 1000000 10000000 --servers
