@@ -14,6 +14,8 @@ from ._behaviour import (ADMIN, CONTENT, CROWD_POOL, DIFFICULTY, INTRODUCTION, K
 from ._layout import Layout, make_layout
 from ._members import Members, make_members
 from ._messages import make_messages
+from ._promotions import (choose_promoted, plant_rise, plant_staff_posts, promoted_access, promoted_at,
+                          promotion_dates)
 from ._ranks import assign_ranks
 from ._sampler import AuthorSampler, time_bins
 from ._threads import (DAY, Posts, Threads, concat, creation_times, draw_starters, make_posts,
@@ -26,6 +28,10 @@ __all__ = ["generate_forum", "generate_tables"]
 #: leaves the draws of the others as they were.
 _STREAMS = ("layout", "members", "threads", "starters", "lengths", "posts", "ranks", "private",
             "lurkers", "losses", "messages", "masks")
+#: The stream of the planted promotions, spawned after the others (child
+#: ``len(_STREAMS)`` of the seed) and only when ``promotions > 0``: the
+#: streams above, and so the default forum, do not depend on it.
+_PROMOTION_STREAM = len(_STREAMS)
 
 
 def generate_forum(preset: str | ForumParams = "forum-a", *, seed: int = 0, **overrides) -> tuple[Forum, pd.DataFrame]:
@@ -51,7 +57,9 @@ def generate_forum(preset: str | ForumParams = "forum-a", *, seed: int = 0, **ov
         ``member_id``, ``role`` (one of ``admin``, ``moderator``,
         ``technical``, ``distributor``, ``requester``, ``regular``,
         ``newcomer``, ``lurker``) and ``key_actor`` (admins, moderators and
-        technical members), one row per member in ``member_id`` order.
+        technical members), one row per member in ``member_id`` order;
+        with ``promotions > 0`` also ``promoted_at`` (the planted promotion
+        to the staff status, NaT for the members not promoted).
 
     Raises
     ------
@@ -102,22 +110,40 @@ def generate_tables(preset: str | ForumParams = "forum-a", *, seed: int = 0,
 
     sampler = AuthorSampler(members, layout, p.difficulty, time_bins(days))
     posts = make_posts(threads, public, sampler, p.difficulty, p.reply_to_share, rng["posts"])
+    promoted = None
+    if p.promotions:
+        if not (layout.min_rank > layout.min_rank.min()).any():
+            raise ValueError("promotions needs a rank-restricted subforum (n_subforums of 9 or more)")
+        rng_promotions = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_PROMOTION_STREAM,)))
+        promoted = choose_promoted(members, p.promotions, rng_promotions)
 
     # Promotion follows public activity and sharing; it opens private subforums.
     n = len(members)
     shared = np.bincount(starter[public][kind[public] == CONTENT], minlength=n)
     rank = assign_ranks(members, layout, np.bincount(posts.author, minlength=n), shared,
                         p.difficulty, rng["ranks"])
+    access = rank
+    if promoted is not None:
+        # The promoted hold the staff status in the tables, but no access to
+        # the private threads before their date (plant_staff_posts gives it).
+        rank, access = promoted_access(rank, layout, promoted)
     if private.any():
-        sampler.set_ranks(rank)
+        sampler.set_ranks(access)
         priv = np.flatnonzero(private)
         for sf in np.unique(subforum[priv]):
             idx = priv[subforum[priv] == sf]
-            eligible = (rank >= layout.min_rank[sf]).astype(np.float64)
+            eligible = (access >= layout.min_rank[sf]).astype(np.float64)
             starter[idx] = draw_starters(kind[idx], members, p.difficulty, eligible, rng["private"])
         created[priv] = creation_times(starter[priv], members, rng["private"])
         lifetime[priv] = thread_lifetimes(kind[priv], length[priv], created[priv], days, rng["private"])
         posts = concat(posts, make_posts(threads, priv, sampler, p.difficulty, p.reply_to_share, rng["private"]))
+    promotions = None
+    if promoted is not None:
+        # Dates, the rise before them and the staff posts after them: the
+        # module docstring of synthetic._promotions.
+        promotions = promotion_dates(promoted, posts, threads, layout, members, rng_promotions)
+        plant_rise(posts, threads, layout, promotions, rng_promotions)
+        plant_staff_posts(posts, threads, layout, members, promotions, rng_promotions)
 
     members = _lurker_posts(posts, threads, layout, members, p.lurker_posts, days, rng["lurkers"])
     public_pairs = _public_pairs(posts, len(members))
@@ -125,8 +151,9 @@ def generate_tables(preset: str | ForumParams = "forum-a", *, seed: int = 0,
     sender, recipient, msg_time = make_messages(members, rank, p.n_messages, p.messaging_share,
                                                 public_pairs, rng["messages"])
     msg_time = np.minimum(msg_time, end_s)
+    promoted_time = None if promotions is None else promoted_at(promotions, len(members), start)
     return _tables(p, layout, members, rank, threads, records, sender, recipient, msg_time,
-                   start, end_s, rng["masks"])
+                   start, end_s, rng["masks"], promoted=promoted_time)
 
 
 def _lurker_posts(posts: Posts, threads: Threads, layout: Layout, members: Members, share: float,
@@ -208,7 +235,8 @@ def _timestamps(start: pd.Timestamp, seconds: np.ndarray) -> pd.Series:
 def _tables(p: ForumParams, layout: Layout, members: Members, rank: np.ndarray, threads: Threads,
             posts: _Records, sender: np.ndarray, recipient: np.ndarray,
             msg_time: np.ndarray, start: pd.Timestamp, end_s: int,
-            rng: np.random.Generator) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+            rng: np.random.Generator, promoted: pd.Series | None = None
+            ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     knobs = DIFFICULTY[p.difficulty]
     n = len(members)
 
@@ -307,6 +335,9 @@ def _tables(p: ForumParams, layout: Layout, members: Members, rank: np.ndarray, 
         "role": pd.array(np.asarray(ROLES, dtype=object)[role], dtype="string"),
         "key_actor": np.isin(role, KEY_ROLES),
     })
+    if promoted is not None:
+        # Only with planted promotions: the default truth keeps its columns.
+        truth["promoted_at"] = promoted.iloc[member_order].reset_index(drop=True)
     tables = {"posts": posts_df, "threads": threads_df, "subforums": subforums,
               "members": members_df, "messages": messages}
     return tables, truth

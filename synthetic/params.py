@@ -77,6 +77,14 @@ class ForumParams:
     lost_post_share : float or None
         Share of generated reply posts lost from the records (posts count
         stays ``n_posts``); ``None`` takes the difficulty's default.
+    promotions : int
+        Ordinary posting members promoted to the staff status at a planted
+        date inside their tenure, after a planted structural rise (see
+        :mod:`synthetic._promotions`); ``truth`` then gains ``promoted_at``.
+        The study dates no promotion (the records keep current ranks only),
+        so the default is 0: no promotion history, and the forum of every
+        preset and seed unchanged. Opt in to check that a structural rise
+        before a promotion is found (Boekhout, Blokland & Takes 2024).
     """
 
     start: str = "2010-01-01"
@@ -101,6 +109,7 @@ class ForumParams:
     growth: float = 1.0
     difficulty: str = "realistic"
     lost_post_share: float | None = None
+    promotions: int = 0
 
     # -- derived ---------------------------------------------------------------
     @property
@@ -161,7 +170,7 @@ PRESETS: dict[str, ForumParams] = {
 }
 
 _COUNTS = ("n_members", "n_admins", "n_statuses", "n_subforums", "n_threads", "n_posts",
-           "n_moderators", "n_technical", "n_messages")
+           "n_moderators", "n_technical", "n_messages", "promotions")
 _SHARES = ("posting_share", "distributor_share", "requester_share", "newcomer_share",
            "lurker_post_share", "reply_to_share", "messaging_share", "lost_post_share")
 
