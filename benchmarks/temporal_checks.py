@@ -9,12 +9,10 @@
     [0.3, 0.7] for admins, moderators and technical members; volumes are
     log-normal by role. The peak is not in ``truth``; this script reads it
     by wrapping ``synthetic.generate._tables`` (the generator itself is
-    unchanged). The generator plants **no promotion history**: ranks are
-    assigned once, at the end, from total activity and sharing, so no
-    member "becomes staff" at a date and a structural rise before a
-    promotion cannot be checked against ground truth (only what
-    ``na.emergence`` dates from the records: first posts in rank-restricted
-    subforums). Checked on forum-c and forum-a (seed 0), members with at
+    unchanged). By default the generator plants no promotion history (ranks
+    are assigned once, at the end, from total activity and sharing); the
+    opt-in ``promotions`` parameter plants some, checked in (c). Checked on
+    forum-c and forum-a (seed 0), members with at
     least 20 posts, counts per tenth of each member's tenure (``joined_at``
     to ``last_seen_at``, which the generator writes from ``join`` and
     ``leave``):
@@ -51,12 +49,31 @@
     (three sites have no PostHistory; binding closes do not date an
     appointment).
 
-Writes its section of ``benchmarks/TRAJECTORIES.md`` with ``--write``.
+(c) Planted promotions of ``synthetic`` (``promotions=PROMOTIONS``,
+    synthetic/_promotions.py): ordinary members promoted to the staff
+    status at a planted date (``truth.promoted_at``), after a planted rise
+    over the ``RISE_LEAD`` before it (a growing share of the public replies,
+    to distinct members) and with posts in the rank-restricted subforums
+    from the date on. On forum-c and forum-a (seed 0), ``na.emergence`` with
+    its defaults (top 5% of betweenness, PageRank or members answered in
+    90-day windows every 30 days; status events: first restricted post,
+    first announcements or rules thread): for each promoted member, whether
+    it found a structural rise before the status event and ending before the
+    promotion date, and the lead in days from the end of that window to the
+    date. Baselines: the members not promoted who posted at least as much as
+    the least active promoted one (share with a rise before a status event
+    of theirs), and the same chosen members in the forum generated without
+    promotions (what the planted behaviour adds).
+
+Writes its sections of ``benchmarks/TRAJECTORIES.md`` with ``--write``:
+(a) and (b) in ``temporal_checks``, (c) in ``temporal_checks_promotions``
+(each through ``put_section``, so ``--parts c`` leaves the other as it is).
 
 Usage::
 
-    .venv/bin/python benchmarks/temporal_checks.py            # about 1 min; prints the section
+    .venv/bin/python benchmarks/temporal_checks.py            # a few minutes; prints the sections
     .venv/bin/python benchmarks/temporal_checks.py --write
+    .venv/bin/python benchmarks/temporal_checks.py --parts c --write   # only (c)
 """
 from __future__ import annotations
 
@@ -81,6 +98,10 @@ from synthetic._behaviour import ROLES  # noqa: E402
 from trajectories_vs_flexmix import _table, put_section  # noqa: E402
 
 MARK = "temporal_checks"
+#: The marked section of part (c).
+MARK_PROMOTIONS = "temporal_checks_promotions"
+#: Promotions planted in each forum of part (c).
+PROMOTIONS = 10
 SE = Path("/work/shared/data/stackexchange")
 SITES = ("french.meta", "conlang.meta", "history.meta", "music.meta", "alcohol.meta", "quantumcomputing")
 MIN_POSTS = 20
@@ -95,7 +116,8 @@ def planted_forum(preset: str, seed: int):
     captured = {}
     original = _gen._tables
 
-    def wrapper(p, layout, members, rank, threads, posts, sender, recipient, msg_time, start, end_s, rng):
+    def wrapper(p, layout, members, rank, threads, posts, sender, recipient, msg_time, start, end_s, rng,
+                **kwargs):
         # the member ids as _tables numbers them (by joined_at, the first activity at the latest)
         n = len(members)
         join_s = np.round(members.join * _gen.DAY).astype(np.int64)
@@ -108,7 +130,8 @@ def planted_forum(preset: str, seed: int):
         captured["planted"] = pd.DataFrame(
             {"peak": members.peak, "role": np.asarray(ROLES, dtype=object)[members.role]},
             index=pd.Index(ids, name="member_id")).sort_index()
-        return original(p, layout, members, rank, threads, posts, sender, recipient, msg_time, start, end_s, rng)
+        return original(p, layout, members, rank, threads, posts, sender, recipient, msg_time, start, end_s, rng,
+                        **kwargs)
 
     _gen._tables = wrapper
     try:
@@ -206,8 +229,8 @@ def synthetic_checks() -> str:
             "regime), so the BIC-chosen groups are volume strata and their shapes do not follow the planted "
             "classes; only in a narrow band of volumes do the three groups find the three shapes (above "
             "the majority baseline where they do). This is the model's definition (Nagin's groups are "
-            "defined by level and shape together), not a fitting failure; the generator plants no promotion "
-            "history, so structural rises before promotions have no ground truth here.", ""]
+            "defined by level and shape together), not a fitting failure. These forums plant no promotion "
+            "history (the default); structural rises before planted promotions are checked in part (c).", ""]
     return "\n".join(out)
 
 
@@ -338,6 +361,86 @@ def stackexchange_checks() -> str:
     return "\n".join(lines)
 
 
+# -- (c) planted promotions ------------------------------------------------------------
+
+def _emergence(forum) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return na.emergence(forum).members
+
+
+def promotion_checks() -> str:
+    from synthetic._promotions import RISE_LEAD, RISE_SHARE, STAFF_POSTS
+
+    out = ["## Ground-truth checks (temporal): planted promotions", "",
+           f"Generated by `benchmarks/temporal_checks.py --parts c` on {time.strftime('%Y-%m-%d')}.", "",
+           f"`synthetic.generate_forum(preset, seed=0, promotions={PROMOTIONS})`: each promoted member takes over "
+           f"a share {RISE_SHARE} of the public crowd replies of the {RISE_LEAD} before the date (weight growing "
+           f"linearly over that period, one reply per answered member), holds the staff status, cannot post in "
+           f"a rank-restricted subforum before the date and takes over up to {STAFF_POSTS} replies there from the "
+           "date on. `na.emergence(forum)` with its defaults (top 5% of betweenness, PageRank or members answered "
+           "in 90-day windows every 30 days). 'rise before promotion': its first top-5% window ends before both "
+           "the status event it read and the planted date; lead = planted date minus the end of that window.", ""]
+    summary = []
+    for preset in ("forum-c", "forum-a"):
+        t0 = time.perf_counter()
+        forum, truth = synthetic.generate_forum(preset, seed=0, promotions=PROMOTIONS)
+        truth = truth.set_index("member_id")
+        found = _emergence(forum)
+        secs = time.perf_counter() - t0
+        promoted = truth.index[truth["promoted_at"].notna()]
+        n_posts = forum.posts.groupby("author_id").size()
+        at = truth.loc[promoted, "promoted_at"]
+        rows = found.loc[promoted]
+        before = (rows["lead_days"] > 0) & (rows["structural_at"] < at)
+        lead = ((at - rows["structural_at"]).dt.total_seconds() / 86_400).where(before)
+        table = pd.DataFrame({
+            "member": promoted, "role": truth.loc[promoted, "role"].to_numpy(),
+            "posts": n_posts.reindex(promoted).to_numpy(),
+            "promoted at": at.dt.strftime("%Y-%m-%d").to_numpy(),
+            "status event": [f"{e} {t:%Y-%m-%d}" if isinstance(e, str) else "none"
+                             for e, t in zip(rows["status_event"], rows["status_at"])],
+            "first top-5% window end": rows["structural_at"].dt.strftime("%Y-%m-%d").fillna("never").to_numpy(),
+            "measure": rows["structural_measure"].fillna("").to_numpy(),
+            "rise before promotion": before.to_numpy(),
+            "lead days": lead.round(0).to_numpy()})
+        # Baseline 1: members not promoted who posted at least as much as the least active promoted one.
+        others = found.index[~found.index.isin(promoted)]
+        others = others[n_posts.reindex(others).to_numpy() >= n_posts.loc[promoted].min()]
+        base_rise = float((found.loc[others, "lead_days"] > 0).mean())
+        base_status = float(found.loc[others, "status_at"].notna().mean())
+        # Baseline 2: the same members in the forum generated without promotions.
+        plain, _ = synthetic.generate_forum(preset, seed=0)
+        plain_found = _emergence(plain)
+        plain_lead = plain_found["lead_days"].reindex(promoted)
+        plain_rise = plain_found["structural_at"].reindex(promoted).notna()
+        t_all = time.perf_counter() - t0
+        share = float(before.mean())
+        summary.append((preset, share, lead.median(), base_rise))
+        out += [f"**{preset}** (seed 0): `{forum!r}`; generation and `na.emergence` {secs:.1f} s "
+                f"({t_all:.1f} s with the baseline forum).", "",
+                _table(table), "",
+                f"- Rise found before the promotion: **{int(before.sum())} of {len(promoted)}** ({share:.0%}); "
+                f"lead median {lead.median():.0f} days (range {lead.min():.0f} to {lead.max():.0f}); the status "
+                f"event read is the first restricted post for {int((rows['status_event'] == 'restricted').sum())} "
+                f"of them, never before the planted date: "
+                f"{bool((rows['status_at'].dropna() >= at[rows['status_at'].notna()]).all())}.",
+                f"- Baseline, members not promoted with at least {int(n_posts.loc[promoted].min())} posts "
+                f"({len(others)}): {base_rise:.0%} have a rise before a status event of theirs "
+                f"({base_status:.0%} have a status event at all).",
+                f"- The same {len(promoted)} members generated without promotions: "
+                f"{int((plain_lead > 0).sum())} with a rise before a status event, {int(plain_rise.sum())} "
+                "ever in the top 5% of a window.", ""]
+    out += ["Reading: the planted rise is found before the promotion for "
+            + ", ".join(f"{s:.0%} of the promoted members of {p} (median lead {m:.0f} days, baseline {b:.0%})"
+                        for p, s, m, b in summary)
+            + ". The lead is bounded by the planted lead period (the rise starts "
+            f"{RISE_LEAD} before the date, and a window counts only once it has ended), so this checks that "
+            "`na.emergence` finds and dates a rise that is there; it says nothing about whether real "
+            "promotions are preceded by one (part (b)).", ""]
+    return "\n".join(out)
+
+
 def section() -> str:
     return "\n".join(["## Ground-truth checks (temporal)", "",
                       f"Generated by `benchmarks/temporal_checks.py` on {time.strftime('%Y-%m-%d')}.", "",
@@ -346,13 +449,25 @@ def section() -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--write", action="store_true", help="put the section into benchmarks/TRAJECTORIES.md")
+    ap.add_argument("--write", action="store_true", help="put the sections into benchmarks/TRAJECTORIES.md")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "TRAJECTORIES.md"))
+    ap.add_argument("--parts", default="abc",
+                    help="parts to run: 'ab' (the temporal_checks section: both together) and/or 'c' "
+                         "(the temporal_checks_promotions section); default abc")
     args = ap.parse_args()
-    text = section()
-    print(text)
-    if args.write:
-        put_section(Path(args.out), text, mark=MARK)
+    parts = set(args.parts)
+    if not parts or parts - set("abc") or (("a" in parts) != ("b" in parts)):
+        ap.error("--parts: 'ab', 'c' or 'abc' (a and b share one section)")
+    if "a" in parts:
+        text = section()
+        print(text)
+        if args.write:
+            put_section(Path(args.out), text, mark=MARK)
+    if "c" in parts:
+        text = promotion_checks()
+        print(text)
+        if args.write:
+            put_section(Path(args.out), text, mark=MARK_PROMOTIONS)
     return 0
 
 
