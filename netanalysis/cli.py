@@ -402,8 +402,13 @@ def cmd_generate(args) -> int:
     return EXIT_OK
 
 
-def _show_progress(args) -> bool:
-    return not args.quiet and sys.stderr.isatty()
+def _show_progress(args) -> bool | str:
+    """How analyze shows its stages: a bar on a terminal, else (a log
+    file, a pipe, a batch job) one line per finished stage on stderr;
+    nothing with ``--quiet``."""
+    if args.quiet:
+        return False
+    return True if sys.stderr.isatty() else "lines"
 
 
 def cmd_analyze(args) -> int:
@@ -478,7 +483,9 @@ def _analyze_fora(args) -> int:
         result = analyze_fora(
             dict(zip(names, sources)), out, graph=args.graph, top=args.top, seed=args.seed, format=args.format,
             on_error=args.on_error, stability_repeats=args.stability_repeats,
-            progress=_show_progress(args), force=args.force, read_options=options,
+            # the bar on a terminal only: analyze_fora takes progress as a
+            # bool, and would draw a bar into a log for "lines"
+            progress=_show_progress(args) is True, force=args.force, read_options=options,
             over_time=args.over_time,
         )
     if not args.quiet:

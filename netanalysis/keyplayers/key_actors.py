@@ -388,6 +388,7 @@ def key_actors(
     stability_removed: float = 0.2,
     seed=0,
     evidence: bool = True,
+    resample_measures=None,
 ) -> pd.DataFrame:
     """Rank the members who hold the forum together.
 
@@ -426,6 +427,13 @@ def key_actors(
     evidence : bool, default True
         Write the ``evidence`` column; ``False`` leaves it empty (None),
         for rankings of every member where only the order is wanted.
+    resample_measures : callable, optional
+        ``graph -> DataFrame`` of the ``GRAPH_MEASURES`` columns (indexed
+        by member id) for the graph of each stability resample, computed
+        the way ``panel`` was, so that a caller who estimated a measure
+        for ``panel`` does not have each resample compute it exactly
+        (``netanalysis analyze`` above its size limit passes betweenness
+        estimated with a guarantee); default :func:`structural_measures`.
 
     Returns
     -------
@@ -473,7 +481,8 @@ def key_actors(
         for child in rng.integers(0, 2**63 - 1, size=stability_repeats):
             part = subsample(forum, stability_removed, seed=int(child))
             g = _like(graph, part)
-            s, *_ = _scores(part, g, forum_roles(part, graph=g), w, role_share=share)
+            measured = None if resample_measures is None else resample_measures(g)
+            s, *_ = _scores(part, g, forum_roles(part, graph=g), w, panel=measured, role_share=share)
             hits += chosen.isin(_top(s, top)).astype(int)
         stability = hits / stability_repeats
 

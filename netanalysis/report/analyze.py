@@ -11,8 +11,15 @@ results into a new output folder, atomically:
 ``roles.csv``/``.parquet``   role, confidence and evidence of every member
 ``centrality.csv``/``.parquet`` the centrality panel of every graph node
 ``disruption.csv``/``.parquet`` the disruption curves, one row per strategy and step
-``summary.json``             dataset and graph figures, parameters, versions, time per stage
-``graph.graphml``            the graph with measures and roles as node attributes
+``summary.json``             dataset and graph figures, parameters, versions, time per
+                             stage; above ``EXACT_LIMIT`` (nodes x edges) also
+                             ``approximations``: which figures are estimated
+                             and their error bound (epsilon, delta, sample size)
+``graph.graphml``            the graph with measures and roles as node
+                             attributes; only up to ``GRAPHML_MAX_EDGES`` edges
+                             (a million, about 80 MB: what Gephi or Cytoscape
+                             opens on a laptop), above it left out, with the
+                             reason in summary.json ``left_out`` and the report
 ``report.html``              the self-contained report
 ``dropped.csv``              only when validation dropped rows: one line per
                              row (table, row, key, column, problem, line)
@@ -44,6 +51,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import sys
 import time
 from contextlib import contextmanager
 from collections.abc import Mapping
@@ -83,6 +91,35 @@ STAGES = ("read", "graph", "centrality", "roles", "key actors", "communities", "
 #: (the report says so).
 ELITE_FULL_EDGES = 25_000
 ELITE_MAX_EDGES = 500_000
+#: Betweenness is exact (Brandes: one traversal from every member, time in
+#: proportion to members x edges) up to this many graph nodes x edges, and
+#: estimated with a guarantee above it (``APPROXIMATE_BETWEENNESS``). Why
+#: this number: the traversals run at about 3.4e8 nodes x edges a second on
+#: the 2-core reference machine (the mega preset's 53,599 x 6,648,855 =
+#: 3.6e11 took 1,050 s of the panel's 1,111 s; benchmarks/SCALE.md), and a
+#: laptop of 4 to 8 cores is at most a few times faster. At the limit the
+#: panel spends about 15 s on them and key actors as much again in each of
+#: its resamples (11 traversals: about 3 minutes); the forum-a preset
+#: (3,937 x 187,139 = 7.4e8) stays well below, the mega preset would take
+#: 18 minutes for the panel alone and over three hours with the resamples.
+EXACT_LIMIT = 5e9
+#: Above ``EXACT_LIMIT``: every member's normalised betweenness within
+#: ``epsilon`` of the exact value, all at once, with probability at least
+#: ``1 - delta`` (:func:`netanalysis.approximate_betweenness`, two-phase
+#: Bernstein sample, seeded by ``seed``). 0.001 is a tenth of the 50th key
+#: actor's betweenness on the mega preset (about 0.003) and costs about
+#: 20 s there; the sample grows as 1 / epsilon**2.
+APPROXIMATE_BETWEENNESS = {"method": "bernstein", "epsilon": 0.001, "delta": 0.1}
+#: Above ``EXACT_LIMIT`` key actors' stability comes from at most this many
+#: resamples: each re-reads the roles and member features of the resampled
+#: forum and computes its exact harmonic closeness (about 80 s a resample
+#: on the mega preset), so ten would take the stage past ten minutes.
+APPROXIMATE_STABILITY_REPEATS = 3
+#: ``graph.graphml`` is written for graphs of at most this many edges (about
+#: 80 MB of GraphML; Gephi and Cytoscape on a laptop do not lay out much
+#: more); above, the file is left out and summary.json and the report say
+#: so: centrality.csv and roles.csv hold every node attribute it would.
+GRAPHML_MAX_EDGES = 1_000_000
 #: Key actors with a member section in the report (the top of the list).
 MEMBER_SECTIONS = 20
 #: Communities drawn in the community graph and listed in the report (the largest).
@@ -133,12 +170,19 @@ class Analysis:
 
 
 class _Progress:
-    """Stage timer with an optional progress bar on the terminal."""
+    """Stage timer that shows the stages as they go: ``show=True`` a
+    progress bar (for a terminal), ``show="lines"`` one line per finished
+    stage on stderr (``netanalysis analyze: centrality done in 12.3 s``,
+    for a log file or a pipe, where a bar's redrawing would be garbage),
+    ``show=False`` nothing."""
 
-    def __init__(self, show: bool, extra: int = 0):
+    def __init__(self, show: bool | str, extra: int = 0):
+        if show not in (True, False, "lines"):
+            raise ValueError(f"progress must be True, False or 'lines', not {show!r}")
         self.timings: dict[str, float] = {}
         self.bar = None
-        if show:
+        self.lines = show == "lines"
+        if show is True:
             from tqdm import tqdm
 
             self.bar = tqdm(total=len(STAGES) + extra, unit="stage", leave=False, dynamic_ncols=True)
@@ -154,6 +198,8 @@ class _Progress:
         check_stop()
         if self.bar is not None:
             self.bar.update(1)
+        if self.lines:
+            print(f"netanalysis analyze: {name} done in {self.timings[name]:.1f} s", file=sys.stderr, flush=True)
 
     def close(self):
         if self.bar is not None:
@@ -241,6 +287,90 @@ def _undirected_edges(graph: InteractionGraph) -> int:
         adj = adj + adj.T
     loops = int(np.count_nonzero(adj.diagonal()))
     return (adj.nnz - loops) // 2
+
+
+def _approximation_plan(graph: InteractionGraph, stability_repeats: int, exact_limit: float) -> dict | None:
+    """None when the graph is small enough for exact betweenness
+    (nodes x edges at most ``exact_limit``); else the start of
+    ``summary.json``'s ``approximations`` record: the size, the limit and
+    the stability resamples asked for and used."""
+    work = float(graph.n_nodes) * float(graph.n_edges)
+    if work <= exact_limit:
+        return None
+    return {
+        "reason": (f"the graph has {graph.n_nodes:,} nodes x {graph.n_edges:,} edges = {work:.3g}, above the "
+                   f"limit of {exact_limit:.3g} for exact shortest-path betweenness (EXACT_LIMIT)"),
+        "nodes_x_edges": work, "exact_limit": exact_limit,
+        "stability_repeats": {"asked": stability_repeats,
+                              "used": min(stability_repeats, APPROXIMATE_STABILITY_REPEATS)},
+        "approximate": [
+            "centrality: the betweenness column (centrality table, graph.graphml)",
+            "key actors: the betweenness evidence in score and evidence, and in each stability resample",
+            "disruption: the order of the 'betweenness' strategy and the betweenness candidates of 'keyplayer'",
+        ],
+        "exact": "every other measure, table and figure",
+    }
+
+
+def _approximation_words(approx: dict) -> str:
+    """The report's paragraph on what is estimated, and how well."""
+    b = approx["betweenness"]
+    st = approx["stability_repeats"]
+    return (f"Approximations at this size: {approx['reason']}. Betweenness is therefore estimated from "
+            f"{b['samples']:,} shortest paths between random pairs of members (netanalysis.approximate_betweenness, "
+            f"{b['method']} sample size, seed {b['seed']}): {b['bound']} (epsilon = {b['epsilon']}, delta = "
+            f"{b['delta']}). The estimate enters the betweenness column, the key actors' betweenness evidence (in "
+            "each stability resample too) and the betweenness and key-player disruption strategies."
+            + (f" Stability comes from {st['used']} resamples instead of {st['asked']}, each as costly as a "
+               "run of roles and key actors." if st["used"] < st["asked"] else "")
+            + " Every other measure, table and figure is exact. summary.json records this under approximations.")
+
+
+def _estimated_betweenness(graph: InteractionGraph, seed: int) -> pd.Series:
+    """Betweenness within ``APPROXIMATE_BETWEENNESS["epsilon"]`` of the
+    panel's exact definition (hops, normalised as networkx), aligned with
+    ``graph.node_ids``."""
+    from ..measures import approximate_betweenness
+
+    return approximate_betweenness(graph, seed=seed, distance="hops", normalized=True, **APPROXIMATE_BETWEENNESS)
+
+
+def _centrality_panel(graph: InteractionGraph, plan: dict | None, seed: int) -> pd.DataFrame:
+    """The full centrality panel: exact without a ``plan``; with one,
+    betweenness estimated (its sample recorded in ``plan["betweenness"]``)
+    and every other column exact."""
+    from ..measures import centrality, panel_columns
+
+    if plan is None:
+        return centrality(graph)
+    columns = list(panel_columns(graph.directed))
+    panel = centrality(graph, measures=[c for c in columns if c != "betweenness"])
+    estimate = _estimated_betweenness(graph, seed)
+    panel["betweenness"] = estimate.to_numpy(dtype=np.float64)
+    plan["betweenness"] = {
+        **{k: (v.item() if isinstance(v, np.generic) else v) for k, v in estimate.attrs.items()},
+        "seed": seed,
+        "bound": (f"every member's normalised betweenness within {estimate.attrs['epsilon']} of the exact value, "
+                  f"all members at once, with probability at least {1 - estimate.attrs['delta']:g}"),
+    }
+    return panel[columns]
+
+
+def _resample_measures(seed: int):
+    """The key-actor measures of a stability resample's graph as the panel
+    has them above ``EXACT_LIMIT``: betweenness estimated the same way,
+    PageRank, harmonic closeness and coreness exact."""
+    from ..keyplayers.key_actors import GRAPH_MEASURES
+    from ..measures import centrality
+
+    names = list(GRAPH_MEASURES)
+
+    def measures(graph: InteractionGraph) -> pd.DataFrame:
+        panel = centrality(graph, measures=[m for m in names if m != "betweenness"])
+        panel["betweenness"] = _estimated_betweenness(graph, seed).to_numpy(dtype=np.float64)
+        return panel[names]
+
+    return measures
 
 
 def _find_communities(graph: InteractionGraph, forum: Forum, roles: pd.DataFrame, ranked: pd.DataFrame,
@@ -691,6 +821,7 @@ def _report(forum, graph, panel, roles, ranked, disruption, summary, label, part
     s = []
     anchors = _member_anchors(ranked)
     info = info or {"elite": {"reason": "not computed"}}
+    approx = summary.get("approximations")
     sec = Section("dataset", "The dataset")
     sec.text("In the form of Table 1 of the study (van der Bruggen & Blokland).").table(_table_one(forum))
     rep = forum.report
@@ -724,6 +855,12 @@ def _report(forum, graph, panel, roles, ranked, disruption, summary, label, part
             "members (role detection), ties ordered by six structural measures; the evidence names the role's deciding "
             "behaviours and the highest structural percentiles (see netanalysis.key_actors). Stability: share of "
             "resamples, each without a fifth of the posts, in which the member stays in this list.")
+    if approx is not None:
+        used, asked = approx["stability_repeats"]["used"], approx["stability_repeats"]["asked"]
+        fewer = (f" and stability comes from {used} resample{'' if used == 1 else 's'} (of {asked} asked for)"
+                 if used < asked else "")
+        ka.text(f"At this size betweenness is estimated (within {approx['betweenness']['epsilon']} with probability "
+                f"{1 - approx['betweenness']['delta']:g}){fewer}; see How the centralities agree.", "note")
     ka.table(ranked.assign(score=ranked["score"].round(3)), links={"member_id": anchors})
     s.append(ka)
 
@@ -736,7 +873,10 @@ def _report(forum, graph, panel, roles, ranked, disruption, summary, label, part
     s.append(_elite_section(inner, info, anchors))
 
     corr = _rank_correlation(panel)
-    s.append(Section("centrality-agreement", "How the centralities agree").figure(
+    agree = Section("centrality-agreement", "How the centralities agree")
+    if approx is not None:
+        agree.text(_approximation_words(approx), "note")
+    s.append(agree.figure(
         plots.rank_correlation(corr), "Spearman rank correlation between the measures of the panel, over all graph nodes."))
 
     dis = Section("disruption", "Disruption")
@@ -758,6 +898,8 @@ def _report(forum, graph, panel, roles, ranked, disruption, summary, label, part
     par.table(pd.DataFrame(sorted(summary["parameters"].items()), columns=["parameter", "value"]).astype(str))
     par.table(pd.DataFrame(sorted(summary["versions"].items()), columns=["library", "version"]))
     par.table(pd.DataFrame(list(summary["seconds"].items()), columns=["stage", "seconds"]))
+    for file_name, why in summary.get("left_out", {}).items():
+        par.text(f"{file_name} was not written: {why}.", "note")
     s.append(par)
     return render_report(f"netanalysis report: {label}", f"Generated by netanalysis {summary['versions']['netanalysis']}; "
                          "structure only, no message content was read.", s)
@@ -816,7 +958,7 @@ def analyze(
     format: str = "csv",
     on_error: str = "raise",
     stability_repeats: int = 10,
-    progress: bool = False,
+    progress: bool | str = False,
     force: bool = False,
     dataset_name: str | None = None,
     read_options: dict | None = None,
@@ -846,6 +988,11 @@ def analyze(
         Seed of every random choice (resampling, random disruption, layouts).
     format : {"csv", "parquet"}
         Format of the roles, centrality and disruption tables.
+    progress : bool or "lines", default False
+        Show the stages as they run: True, a progress bar (for a
+        terminal); ``"lines"``, one line per finished stage on stderr
+        (``netanalysis analyze: centrality done in 12.3 s``; what the CLI
+        does when stderr is not a terminal).
     force : bool
         Replace an existing ``out``; only a folder that netanalysis wrote
         (it holds the marker file ``.netanalysis-output``) or an empty one.
@@ -938,7 +1085,6 @@ def _checked_options(*, graph="reply", top=50, seed=0, format="csv", on_error="r
 
 def _analyze(dataset, out: Path, *, graph, top, seed, format, on_error, stability_repeats, progress,
              force, name: str, read_options: dict, over_time: bool | None = None) -> Analysis:
-    from ..measures import centrality
     from ..keyplayers import disrupt, key_actors
     from ..roles import forum_roles
 
@@ -951,13 +1097,19 @@ def _analyze(dataset, out: Path, *, graph, top, seed, format, on_error, stabilit
             bar.bar.total = len(STAGES)
         with bar.stage("graph"):
             g = _build_graph(forum, graph)
+        approximations = _approximation_plan(g, stability_repeats, EXACT_LIMIT)
         with bar.stage("centrality"):
-            panel = centrality(g)
+            panel = _centrality_panel(g, approximations, seed)
         with bar.stage("roles"):
             roles = forum_roles(forum, graph=g if graph == "reply" else None)
         with bar.stage("key actors"):
-            ranked = key_actors(forum, top=top, graph=g, roles=roles, panel=panel, seed=seed,
-                                stability_repeats=stability_repeats)
+            if approximations is None:
+                ranked = key_actors(forum, top=top, graph=g, roles=roles, panel=panel, seed=seed,
+                                    stability_repeats=stability_repeats)
+            else:
+                ranked = key_actors(forum, top=top, graph=g, roles=roles, panel=panel, seed=seed,
+                                    stability_repeats=approximations["stability_repeats"]["used"],
+                                    resample_measures=_resample_measures(seed))
         with bar.stage("communities"):
             parts, inner, found = _find_communities(g, forum, roles, ranked, seed)
         with bar.stage("disruption"):
@@ -992,6 +1144,11 @@ def _analyze(dataset, out: Path, *, graph, top, seed, format, on_error, stabilit
             "communities": found["communities"],
             "elite": found["elite"],
             **({"over_time": over.info} if over is not None else {}),
+            **({"approximations": approximations} if approximations is not None else {}),
+            **({"left_out": {"graph.graphml": (
+                f"the graph has {g.n_edges:,} edges, more than GRAPHML_MAX_EDGES = {GRAPHML_MAX_EDGES:,}: a "
+                "GraphML file that size is too large for Gephi or Cytoscape on a laptop; centrality and roles "
+                "hold every node attribute it would")}} if g.n_edges > GRAPHML_MAX_EDGES else {}),
             "versions": _versions(),
             "seconds": bar.timings,
         }
@@ -1022,7 +1179,8 @@ def _analyze(dataset, out: Path, *, graph, top, seed, format, on_error, stabilit
                 summary["seconds"] = dict(bar.timings)
                 html = _report(forum, g, panel, roles, ranked, disruption, summary, report_label(name),
                                parts=parts, inner=inner, info=found, over=over)
-                write_graphml(g, writing(tmp, "graph.graphml"), nodes)
+                if g.n_edges <= GRAPHML_MAX_EDGES:
+                    write_graphml(g, writing(tmp, "graph.graphml"), nodes)
                 writing(tmp, "report.html").write_text(html, encoding="utf-8")
                 summary["seconds"] = {**bar.timings, "report": round(time.perf_counter() - t_report, 3)}
                 writing(tmp, "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n",
